@@ -1,0 +1,59 @@
+# The two set-up commands of the README (`make book`, `make test`) create .venv on first use.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NB     ?= $(sort $(wildcard book/*.ipynb))
+
+# Progress bars are for people at a terminal, never for stored notebook outputs.
+export COMPANION_PROGRESS ?= 0
+# TensorFlow 2.21 writes C++ start-up log lines to stderr (oneDNN, CUDA, CPU features). It reads
+# TF_CPP_MIN_LOG_LEVEL from the environment the process starts with, so it is set here, for every
+# kernel that nbval and `make execute` start, rather than from Python after start-up.
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+
+# A stand-in for a reader's different CPU: another numeric path (no oneDNN) and a single thread.
+NUMERIC_ENV := TF_ENABLE_ONEDNN_OPTS=0 OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
+
+.PHONY: help venv test test-numeric unit book execute benchmark clean
+
+help:
+	@echo "make book          build the website into _build/html (warnings are errors)"
+	@echo "make test          unit tests + nbval over every notebook"
+	@echo "make test-numeric  make test with oneDNN off and one thread"
+	@echo "make execute       re-execute notebooks in place (NB=book/x.ipynb for one)"
+	@echo "make benchmark     time model.fit against companion's fast path"
+	@echo "make clean         remove _build"
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	touch $(STAMP)
+
+venv: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+test-numeric: $(STAMP)
+	env $(NUMERIC_ENV) $(BIN)/python -m pytest
+
+unit: $(STAMP)
+	$(BIN)/python -m pytest tests companion
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+# Top to bottom, in a fresh kernel per notebook, failing on the first error.
+execute: $(STAMP)
+	@for nb in $(NB); do \
+	  echo "executing $$nb"; \
+	  $(BIN)/jupyter-execute --inplace --timeout=1200 --kernel_name=python3 "$$nb" || exit 1; \
+	done
+
+benchmark: $(STAMP)
+	$(BIN)/python -m benchmarks.training
+
+clean:
+	rm -rf _build

@@ -1,0 +1,41 @@
+"""companion: the helpers behind the book *Choosing Loss Functions*.
+
+Organised by topic:
+
+* :mod:`companion.information` -- information content, entropy, cross-entropy, KL divergence
+* :mod:`companion.losses` -- NumPy reference implementations of Keras's losses
+* :mod:`companion.metrics` -- sign accuracy and the within-tolerance metric
+* :mod:`companion.datasets` -- the seed tutorial's problems and CSV loading
+* :mod:`companion.models` -- the seed's MLPs and optimizer
+* :mod:`companion.training` -- seeding, the fast training path and ``model.fit``
+* :mod:`companion.plotting` -- learning curves and decision boundaries
+* :mod:`companion.compare` -- multi-seed loss comparisons and their command line
+
+``import companion`` imports NumPy only and changes no global state. TensorFlow,
+scikit-learn and matplotlib are imported by the functions that need them.
+"""
+
+from . import datasets, metrics, models, training
+from .datasets import Split, encode_labels
+from .metrics import sign_accuracy, within_tolerance
+from .models import mlp, sgd
+from .training import FitResult, fit, fit_keras, set_seed
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "FitResult",
+    "Split",
+    "datasets",
+    "encode_labels",
+    "fit",
+    "fit_keras",
+    "metrics",
+    "mlp",
+    "models",
+    "set_seed",
+    "sgd",
+    "sign_accuracy",
+    "training",
+    "within_tolerance",
+]

@@ -1,0 +1,321 @@
+"""The seed tutorial's three problems, and your own data, as a named train/test split.
+
+The loss-selection tutorial (seed ``002``) uses three scikit-learn generators with
+fixed ``random_state`` values and trains on the first 500 of 1000 samples. The data
+are therefore the same in every run; what varies between seeds is the model's
+initial weights and the order of the mini-batches.
+
+Labels are stored in one canonical form per task (float targets, 0/1 labels, integer
+classes); :func:`encode_labels` converts them to the form a loss expects.
+"""
+
+from dataclasses import dataclass
+
+import numpy as np
+
+TASKS = ("regression", "binary", "multiclass")
+LABEL_FORMATS = ("float", "01", "pm1", "onehot", "integer")
+
+
+@dataclass(frozen=True)
+class Split:
+    """A named train/test split.
+
+    Attributes
+    ----------
+    X_train : ndarray of shape (n_train, n_features)
+    y_train : ndarray of shape (n_train,)
+        Targets in canonical form: floats for regression, 0/1 for binary,
+        integers ``0..n_classes-1`` for multi-class problems.
+    X_test : ndarray of shape (n_test, n_features)
+    y_test : ndarray of shape (n_test,)
+    task : {"regression", "binary", "multiclass"}
+    name : str
+    """
+
+    X_train: np.ndarray
+    y_train: np.ndarray
+    X_test: np.ndarray
+    y_test: np.ndarray
+    task: str
+    name: str = "data"
+
+    def __post_init__(self):
+        if self.task not in TASKS:
+            raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
+        for part, X, y in (("train", self.X_train, self.y_train), ("test", self.X_test, self.y_test)):
+            if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
+                raise ValueError(
+                    f"{part} split needs X of shape (n, n_features) and y of shape (n,), "
+                    f"got X {X.shape} and y {y.shape}"
+                )
+            if len(X) == 0:
+                raise ValueError(f"{part} split is empty")
+        if self.X_train.shape[1] != self.X_test.shape[1]:
+            raise ValueError(
+                f"train and test have different feature counts: {self.X_train.shape[1]} vs {self.X_test.shape[1]}"
+            )
+
+    @property
+    def n_features(self):
+        """Number of input features."""
+        return self.X_train.shape[1]
+
+    @property
+    def n_classes(self):
+        """Number of classes (2 for binary), or ``None`` for regression."""
+        if self.task == "regression":
+            return None
+        return int(max(self.y_train.max(), self.y_test.max())) + 1
+
+
+def _first_half(X, y, task, name, n_train):
+    return Split(X[:n_train], y[:n_train], X[n_train:], y[n_train:], task=task, name=name)
+
+
+def regression(n_samples=1000, n_train=500):
+    """Load the seed's regression problem, standardized, as a 500/500 split.
+
+    ``make_regression(n_samples=1000, n_features=20, noise=0.1, random_state=1)``,
+    with both ``X`` and ``y`` standardized over all samples, as in seed ``002``.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        Total number of samples generated.
+    n_train : int, default=500
+        The first ``n_train`` samples form the training set, the rest the test set.
+
+    Returns
+    -------
+    split : Split
+        ``X_train`` of shape (n_train, 20), ``y_train`` of shape (n_train,), and the
+        same for the test set. ``task`` is ``"regression"``.
+
+    Examples
+    --------
+    >>> from companion.datasets import regression
+    >>> split = regression()
+    >>> split.X_train.shape, split.y_test.shape
+    ((500, 20), (500,))
+    """
+    from sklearn.datasets import make_regression
+    from sklearn.preprocessing import StandardScaler
+
+    X, y = make_regression(n_samples=n_samples, n_features=20, noise=0.1, random_state=1)
+    X = StandardScaler().fit_transform(X)
+    y = StandardScaler().fit_transform(y.reshape(-1, 1))[:, 0]
+    return _first_half(X.astype("float32"), y.astype("float32"), "regression", "regression", n_train)
+
+
+def circles(n_samples=1000, n_train=500):
+    """Load the seed's two-circles problem as a 500/500 split with 0/1 labels.
+
+    ``make_circles(n_samples=1000, noise=0.1, random_state=1)``, as in seed ``002``.
+    Use :func:`encode_labels` with ``"pm1"`` for hinge-type losses.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        Total number of samples generated.
+    n_train : int, default=500
+        The first ``n_train`` samples form the training set, the rest the test set.
+
+    Returns
+    -------
+    split : Split
+        ``X_train`` of shape (n_train, 2) and ``y_train`` of shape (n_train,) with
+        values in {0, 1}; the same for the test set. ``task`` is ``"binary"``.
+
+    Examples
+    --------
+    >>> from companion.datasets import circles
+    >>> split = circles()
+    >>> split.X_train.shape, sorted(set(split.y_train.tolist()))
+    ((500, 2), [0, 1])
+    """
+    from sklearn.datasets import make_circles
+
+    X, y = make_circles(n_samples=n_samples, noise=0.1, random_state=1)
+    return _first_half(X.astype("float32"), y.astype("int64"), "binary", "circles", n_train)
+
+
+def blobs(n_samples=1000, n_train=500):
+    """Load the seed's three-blobs problem as a 500/500 split with integer labels.
+
+    ``make_blobs(n_samples=1000, centers=3, n_features=2, cluster_std=2,
+    random_state=2)``, as in seed ``002``. Use :func:`encode_labels` with
+    ``"onehot"`` for categorical cross-entropy and KL divergence.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        Total number of samples generated.
+    n_train : int, default=500
+        The first ``n_train`` samples form the training set, the rest the test set.
+
+    Returns
+    -------
+    split : Split
+        ``X_train`` of shape (n_train, 2) and ``y_train`` of shape (n_train,) with
+        values in {0, 1, 2}; the same for the test set. ``task`` is ``"multiclass"``.
+
+    Examples
+    --------
+    >>> from companion.datasets import blobs
+    >>> split = blobs()
+    >>> split.n_classes
+    3
+    """
+    from sklearn.datasets import make_blobs
+
+    X, y = make_blobs(n_samples=n_samples, centers=3, n_features=2, cluster_std=2, random_state=2)
+    return _first_half(X.astype("float32"), y.astype("int64"), "multiclass", "blobs", n_train)
+
+
+def encode_labels(y, fmt, n_classes=None):
+    """Convert canonical labels to the form a loss expects.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Canonical labels: floats (regression), 0/1 (binary) or integers
+        ``0..n_classes-1`` (multi-class).
+    fmt : {"float", "01", "pm1", "onehot", "integer"}
+        ``"pm1"`` maps 0/1 to -1/+1 (hinge losses); ``"onehot"`` gives one column
+        per class (categorical cross-entropy, KL divergence); the others return
+        ``y`` unchanged as float32 or int64.
+    n_classes : int, optional
+        Number of columns for ``"onehot"``; defaults to ``max(y) + 1``.
+
+    Returns
+    -------
+    y_encoded : ndarray of shape (n,) or (n, n_classes)
+
+    Examples
+    --------
+    >>> from companion.datasets import encode_labels
+    >>> encode_labels([0, 1, 1], "pm1")
+    array([-1.,  1.,  1.], dtype=float32)
+    >>> encode_labels([0, 2], "onehot", n_classes=3)
+    array([[1., 0., 0.],
+           [0., 0., 1.]], dtype=float32)
+    """
+    if fmt not in LABEL_FORMATS:
+        raise ValueError(f"label format must be one of {LABEL_FORMATS}, got {fmt!r}")
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"labels must have shape (n,), got {y.shape}")
+    if fmt == "float":
+        return y.astype("float32")
+    if np.any(y < 0) or np.any(y != np.round(y)):
+        raise ValueError("class labels must be non-negative integers")
+    y = y.astype("int64")
+    if fmt == "01":
+        if np.any(y > 1):
+            raise ValueError(f"'01' labels must be 0 or 1, got values up to {y.max()}")
+        return y.astype("float32")
+    if fmt == "pm1":
+        if np.any(y > 1):
+            raise ValueError(f"'pm1' encoding needs 0/1 labels, got values up to {y.max()}")
+        return (2 * y - 1).astype("float32")
+    if fmt == "integer":
+        return y
+    k = int(y.max()) + 1 if n_classes is None else int(n_classes)
+    if y.max() >= k:
+        raise ValueError(f"label {y.max()} is out of range for n_classes={k}")
+    return np.eye(k, dtype="float32")[y]
+
+
+def from_csv(path, target, task=None, n_train=None, test_fraction=0.5, random_state=0):
+    """Load a CSV file as a standardized train/test split.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A CSV file with a header row. Every column except ``target`` is a feature
+        and must be numeric.
+    target : str
+        Name of the target column.
+    task : {"regression", "binary", "multiclass"}, optional
+        Inferred when omitted: a target of integers (or strings) with at most 20
+        distinct values is a classification target (binary with 2 classes),
+        anything else is regression.
+    n_train : int, optional
+        Size of the training set; by default ``1 - test_fraction`` of the rows.
+    test_fraction : float, default=0.5
+        Fraction of the rows held out for testing when ``n_train`` is not given.
+    random_state : int, default=0
+        Seeds the shuffle that precedes the split, so the split is reproducible.
+
+    Returns
+    -------
+    split : Split
+        Features standardized with the training set's mean and standard deviation;
+        regression targets standardized the same way; class labels mapped to
+        ``0..n_classes-1`` in sorted order.
+
+    Raises
+    ------
+    ValueError
+        If the file or the target column is missing, a feature is not numeric,
+        values are missing, or a classification target has fewer than two classes.
+    """
+    import os
+
+    import pandas as pd
+
+    if not os.path.isfile(path):
+        raise ValueError(f"no such file: {path}")
+    try:
+        frame = pd.read_csv(path)
+    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
+        raise ValueError(f"cannot read {path} as CSV: {err}") from None
+    if target not in frame.columns:
+        raise ValueError(f"column {target!r} not in {path} (columns: {', '.join(map(str, frame.columns))})")
+    features = frame.drop(columns=[target])
+    if features.shape[1] == 0:
+        raise ValueError(f"{path} has no feature columns besides {target!r}")
+    bad = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
+    if bad:
+        raise ValueError(f"non-numeric feature column(s) in {path}: {', '.join(map(str, bad))}")
+    if frame.isna().any().any():
+        raise ValueError(f"{path} has missing values")
+    y_raw = frame[target]
+    if task is None:
+        discrete = not pd.api.types.is_float_dtype(y_raw) or np.all(y_raw == np.round(y_raw))
+        if not pd.api.types.is_numeric_dtype(y_raw) or (discrete and y_raw.nunique() <= 20):
+            task = "binary" if y_raw.nunique() == 2 else "multiclass"
+        else:
+            task = "regression"
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+    if task == "regression":
+        if not pd.api.types.is_numeric_dtype(y_raw):
+            raise ValueError(f"regression target {target!r} is not numeric")
+        y = y_raw.to_numpy(dtype="float64")
+    else:
+        classes = np.unique(y_raw.to_numpy())
+        if len(classes) < 2:
+            raise ValueError(f"target {target!r} has fewer than two classes")
+        if task == "binary" and len(classes) != 2:
+            raise ValueError(f"binary task needs exactly two classes, {target!r} has {len(classes)}")
+        y = np.searchsorted(classes, y_raw.to_numpy())
+    X = features.to_numpy(dtype="float64")
+    n = len(X)
+    if n < 4:
+        raise ValueError(f"{path} has {n} rows; at least 4 are needed for a train/test split")
+    order = np.random.default_rng(random_state).permutation(n)
+    X, y = X[order], y[order]
+    if n_train is None:
+        n_train = int(round(n * (1 - test_fraction)))
+    n_train = min(max(n_train, 2), n - 2)
+    mean, std = X[:n_train].mean(axis=0), X[:n_train].std(axis=0)
+    X = (X - mean) / np.where(std > 0, std, 1.0)
+    if task == "regression":
+        y = (y - y[:n_train].mean()) / (y[:n_train].std() or 1.0)
+        y = y.astype("float32")
+    else:
+        y = y.astype("int64")
+    name = os.path.splitext(os.path.basename(path))[0]
+    return _first_half(X.astype("float32"), y, task, name, n_train)

@@ -1,0 +1,266 @@
+"""Seed, train and score Keras models: the whole run inside one compiled graph.
+
+On the book's small problems (500 samples, batch 32) ``model.fit`` spends almost
+all of its time on per-step Python overhead: callbacks, logs, data adapters and
+one graph call per batch. :func:`fit` runs the same algorithm with that overhead
+removed. Every epoch, every mini-batch and every end-of-epoch evaluation run in
+one ``tf.function``:
+
+* the model's compiled loss, optimizer and metrics, through Keras's own
+  ``model.train_step`` and ``model.test_step``;
+* the training set reshuffled every epoch and cut into mini-batches of
+  ``batch_size`` (the last one smaller);
+* after each epoch, the running train loss and metrics (averaged over the epoch's
+  batches, as ``model.fit`` reports them) and the loss and metrics on the test set;
+* a final evaluation of the trained model on both sets, as ``model.evaluate``.
+
+:func:`fit_keras` runs plain ``model.fit`` and returns the same
+:class:`FitResult`, so the two paths can be compared call for call.
+
+Reproducibility is one explicit call: :func:`set_seed` seeds Python, NumPy and
+TensorFlow. Call it before building the model; :func:`fit` draws its shuffling
+seed from the seeded NumPy generator.
+"""
+
+import math
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+
+def set_seed(seed):
+    """Seed Python's, NumPy's and TensorFlow's random generators in one call.
+
+    Parameters
+    ----------
+    seed : int
+        A non-negative integer. The same seed gives the same initial weights,
+        the same mini-batch order and the same printed scores.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import companion as cp
+    >>> cp.set_seed(0); a = np.random.rand()
+    >>> cp.set_seed(0); b = np.random.rand()
+    >>> a == b
+    True
+    """
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"seed must be a non-negative integer, got {seed!r}")
+    import keras
+
+    keras.utils.set_random_seed(int(seed))
+
+
+@dataclass(frozen=True)
+class FitResult:
+    """What one training run produced.
+
+    Attributes
+    ----------
+    history : dict of str to ndarray of shape (epochs,)
+        Per-epoch curves with Keras's keys: ``"loss"`` and one key per metric for
+        the training set (averaged over the epoch's batches), and the same keys
+        prefixed with ``"val_"`` for the test set (evaluated after the epoch).
+    train : dict of str to float
+        Loss and metrics of the final model on the whole training set.
+    test : dict of str to float
+        Loss and metrics of the final model on the test set.
+    seconds : float
+        Wall time of the run (not shown in the repr: it is not a result).
+    """
+
+    history: dict
+    train: dict
+    test: dict
+    seconds: float = field(default=float("nan"), repr=False, compare=False)
+
+    @property
+    def epochs(self):
+        """Number of epochs trained."""
+        return len(self.history["loss"])
+
+    def __repr__(self):
+        def fmt(scores):
+            return ", ".join(f"{k}={v:.3f}" for k, v in scores.items())
+
+        return f"FitResult(epochs={self.epochs}, train: {fmt(self.train)}; test: {fmt(self.test)})"
+
+
+def _as_arrays(model, split):
+    if getattr(model, "optimizer", None) is None or not getattr(model, "compiled", False):
+        raise ValueError("the model must be compiled (model.compile(loss=..., optimizer=..., metrics=[...])) first")
+    arrays = []
+    for name in ("X_train", "y_train", "X_test", "y_test"):
+        value = np.asarray(getattr(split, name))
+        if not np.issubdtype(value.dtype, np.number):
+            raise ValueError(f"{name} must be numeric, got dtype {value.dtype}")
+        if not np.all(np.isfinite(value)):
+            raise ValueError(f"{name} contains NaN or infinite values")
+        arrays.append(value)
+    x, y, xv, yv = arrays
+    if len(x) != len(y) or len(xv) != len(yv):
+        raise ValueError(f"X and y lengths differ: train {len(x)} vs {len(y)}, test {len(xv)} vs {len(yv)}")
+    if len(x) == 0 or len(xv) == 0:
+        raise ValueError("the train and test sets must both be non-empty")
+    return x.astype("float32"), y, xv.astype("float32"), yv
+
+
+def _check_run(epochs, batch_size):
+    for name, value in (("epochs", epochs), ("batch_size", batch_size)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+def _metric_names(model, x, y):
+    """Build the optimizer, compiled loss and metrics eagerly; return the metric keys in order.
+
+    Variables must exist before the whole-run graph is traced, because a
+    ``tf.function`` may not create variables inside its loops.
+    """
+    model.optimizer.build(model.trainable_variables)
+    y_pred = model(x[:1], training=False)
+    model.compute_loss(x=x[:1], y=y[:1], y_pred=y_pred, training=False)
+    model.compute_metrics(x[:1], y[:1], y_pred, sample_weight=None)
+    names = list(model.get_metrics_result().keys())
+    model.reset_metrics()
+    return names
+
+
+def _graph_functions(model, names, epochs, batch_size):
+    import tensorflow as tf
+
+
+    def scores():
+        result = model.get_metrics_result()
+        return tf.stack([tf.cast(result[k], tf.float32) for k in names])
+
+    @tf.function(autograph=True)
+    def run(x, y, xv, yv, shuffle_seed):
+        n = tf.shape(x)[0]
+        steps = (n + batch_size - 1) // batch_size
+        train_curve = tf.TensorArray(tf.float32, size=epochs)
+        test_curve = tf.TensorArray(tf.float32, size=epochs)
+        for epoch in tf.range(epochs):
+            model.reset_metrics()
+            order = tf.random.experimental.stateless_shuffle(tf.range(n), seed=tf.stack([shuffle_seed, epoch]))
+            for step in tf.range(steps):
+                batch = order[step * batch_size:(step + 1) * batch_size]
+                model.train_step((tf.gather(x, batch), tf.gather(y, batch)))
+            train_curve = train_curve.write(epoch, scores())
+            model.reset_metrics()
+            model.test_step((xv, yv))
+            test_curve = test_curve.write(epoch, scores())
+        return train_curve.stack(), test_curve.stack()
+
+    @tf.function
+    def evaluate(x, y):
+        model.reset_metrics()
+        model.test_step((x, y))
+        return scores()
+
+    return run, evaluate
+
+
+def fit(model, split, epochs, batch_size=32):
+    """Train a compiled model on a split, fast, and score it on both sets.
+
+    The same algorithm as ``model.fit(X_train, y_train, epochs=epochs,
+    batch_size=batch_size, validation_data=(X_test, y_test), shuffle=True)``
+    followed by ``model.evaluate`` on both sets, run as one compiled graph (see the
+    module docstring). Typically 10-100x faster than ``model.fit`` on small data.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model: its loss, optimizer and metrics are the ones used.
+    split : Split
+        Anything with ``X_train, y_train, X_test, y_test`` arrays, with labels
+        already in the form the loss expects.
+    epochs : int
+        Number of passes over the training set.
+    batch_size : int, default=32
+        Mini-batch size; the last batch of an epoch holds the remainder.
+
+    Returns
+    -------
+    result : FitResult
+        Per-epoch train and test curves and the final train and test scores.
+
+    Notes
+    -----
+    The mini-batch order is drawn from NumPy's global generator, so
+    :func:`set_seed` before building the model makes the whole run reproducible.
+    The test set is evaluated in one batch; losses and metrics that are means over
+    samples give the same value as Keras's batched evaluation up to float rounding.
+
+    Examples
+    --------
+    >>> import companion as cp
+    >>> split = cp.datasets.regression()
+    >>> cp.set_seed(1)
+    >>> model = cp.mlp(20, hidden=(25,))
+    >>> model.compile(loss="mean_squared_error", optimizer=cp.sgd(), metrics=["mse"])
+    >>> result = cp.fit(model, split, epochs=5)
+    >>> sorted(result.history)
+    ['loss', 'mse', 'val_loss', 'val_mse']
+    >>> result.test["mse"] < 0.1
+    True
+    """
+    _check_run(epochs, batch_size)
+    x, y, xv, yv = _as_arrays(model, split)
+    start = time.perf_counter()
+    names = _metric_names(model, x, y)
+    run, evaluate = _graph_functions(model, names, int(epochs), int(batch_size))
+    shuffle_seed = np.int32(np.random.randint(0, 2**31 - 1))
+    train_curve, test_curve = (c.numpy().astype("float64") for c in run(x, y, xv, yv, shuffle_seed))
+    history = {k: train_curve[:, i] for i, k in enumerate(names)}
+    history.update({f"val_{k}": test_curve[:, i] for i, k in enumerate(names)})
+    train = dict(zip(names, evaluate(x, y).numpy().astype("float64").tolist()))
+    test = dict(zip(names, evaluate(xv, yv).numpy().astype("float64").tolist()))
+    return FitResult(history, train, test, seconds=time.perf_counter() - start)
+
+
+def fit_keras(model, split, epochs, batch_size=32):
+    """Train with plain ``model.fit`` and score with ``model.evaluate``.
+
+    The reference for :func:`fit`: same arguments, same :class:`FitResult`.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model.
+    split : Split
+        Train and test arrays, labels in the form the loss expects.
+    epochs : int
+        Number of passes over the training set.
+    batch_size : int, default=32
+        Mini-batch size for training and evaluation.
+
+    Returns
+    -------
+    result : FitResult
+    """
+    _check_run(epochs, batch_size)
+    x, y, xv, yv = _as_arrays(model, split)
+    start = time.perf_counter()
+    fitted = model.fit(x, y, epochs=int(epochs), batch_size=int(batch_size), validation_data=(xv, yv),
+                       shuffle=True, verbose=0)
+    history = {k: np.asarray(v, dtype="float64") for k, v in fitted.history.items()}
+    train = {k: float(v) for k, v in model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True).items()}
+    test = {k: float(v) for k, v in model.evaluate(xv, yv, batch_size=batch_size, verbose=0, return_dict=True).items()}
+    return FitResult(history, train, test, seconds=time.perf_counter() - start)
+
+
+def steps_per_epoch(n_samples, batch_size=32):
+    """Return the number of mini-batches in one epoch: ``ceil(n_samples / batch_size)``.
+
+    Examples
+    --------
+    >>> steps_per_epoch(500, 32)
+    16
+    """
+    return math.ceil(n_samples / batch_size)
