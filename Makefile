@@ -7,10 +7,11 @@ NB     ?= $(sort $(wildcard book/*.ipynb))
 
 # Progress bars are for people at a terminal, never for stored notebook outputs.
 export COMPANION_PROGRESS ?= 0
-# TensorFlow 2.21 writes C++ start-up log lines to stderr (oneDNN, CUDA, CPU features). It reads
-# TF_CPP_MIN_LOG_LEVEL from the environment the process starts with, so it is set here, for every
-# kernel that nbval and `make execute` start, rather than from Python after start-up.
+# TensorFlow's C++ log: TF_CPP_MIN_LOG_LEVEL silences what it logs after start-up; the lines it
+# writes while loading are kept out of notebook outputs by the kernel profile in config/ipython
+# (see the comment there).
 export TF_CPP_MIN_LOG_LEVEL ?= 3
+export IPYTHONDIR := $(CURDIR)/config/ipython
 
 # A stand-in for a reader's different CPU: another numeric path (no oneDNN) and a single thread.
 NUMERIC_ENV := TF_ENABLE_ONEDNN_OPTS=0 OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1

@@ -15,7 +15,8 @@ Organised by topic:
 scikit-learn and matplotlib are imported by the functions that need them.
 """
 
-from . import datasets, metrics, models, training
+from . import compare, datasets, metrics, models, training
+from .compare import compare_losses, get_problem
 from .datasets import Split, encode_labels
 from .metrics import sign_accuracy, within_tolerance
 from .models import mlp, sgd
@@ -25,6 +26,9 @@ __version__ = "0.1.0"
 
 __all__ = [
     "FitResult",
+    "compare",
+    "compare_losses",
+    "get_problem",
     "Split",
     "datasets",
     "encode_labels",

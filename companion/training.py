@@ -24,6 +24,7 @@ seed from the seeded NumPy generator.
 
 import math
 import time
+import weakref
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -115,11 +116,17 @@ def _check_run(epochs, batch_size):
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
 
 
-def _metric_names(model, x, y):
+# Compiled runners per model, so that training the same model object again (for example a
+# template model re-initialised for each seed) reuses its graph instead of tracing a new one.
+_RUNNERS = weakref.WeakKeyDictionary()
+
+
+def _prepare(model, x, y):
     """Build the optimizer, compiled loss and metrics eagerly; return the metric keys in order.
 
     Variables must exist before the whole-run graph is traced, because a
-    ``tf.function`` may not create variables inside its loops.
+    ``tf.function`` may not create variables inside its loops. The optimizer's
+    initial state is recorded so that :func:`reinitialize` can restore it.
     """
     model.optimizer.build(model.trainable_variables)
     y_pred = model(x[:1], training=False)
@@ -128,6 +135,17 @@ def _metric_names(model, x, y):
     names = list(model.get_metrics_result().keys())
     model.reset_metrics()
     return names
+
+
+def _runner(model, x, y, epochs, batch_size):
+    cache = _RUNNERS.setdefault(model, {})
+    if "names" not in cache:
+        cache["names"] = _prepare(model, x, y)
+        cache["optimizer_state"] = [v.numpy() for v in model.optimizer.variables]
+    key = (epochs, batch_size)
+    if key not in cache:
+        cache[key] = _graph_functions(model, cache["names"], epochs, batch_size)
+    return cache["names"], cache[key]
 
 
 def _graph_functions(model, names, epochs, batch_size):
@@ -163,6 +181,27 @@ def _graph_functions(model, names, epochs, batch_size):
         return scores()
 
     return run, evaluate
+
+
+def reinitialize(model, weights):
+    """Give a model new weights and a fresh optimizer, as if it had just been built.
+
+    Training a re-initialised model reuses its compiled graph; the result is the
+    same as training a newly built model that starts from ``weights``.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model that :func:`fit` has trained before (or not at all).
+    weights : list of ndarray
+        Initial weights, e.g. ``fresh_model.get_weights()``.
+    """
+    model.set_weights(weights)
+    state = _RUNNERS.get(model, {}).get("optimizer_state")
+    if state is not None:
+        for variable, value in zip(model.optimizer.variables, state):
+            variable.assign(value)
+    model.reset_metrics()
 
 
 def fit(model, split, epochs, batch_size=32):
@@ -213,8 +252,7 @@ def fit(model, split, epochs, batch_size=32):
     _check_run(epochs, batch_size)
     x, y, xv, yv = _as_arrays(model, split)
     start = time.perf_counter()
-    names = _metric_names(model, x, y)
-    run, evaluate = _graph_functions(model, names, int(epochs), int(batch_size))
+    names, (run, evaluate) = _runner(model, x, y, int(epochs), int(batch_size))
     shuffle_seed = np.int32(np.random.randint(0, 2**31 - 1))
     train_curve, test_curve = (c.numpy().astype("float64") for c in run(x, y, xv, yv, shuffle_seed))
     history = {k: train_curve[:, i] for i, k in enumerate(names)}
