@@ -16,16 +16,20 @@ scikit-learn and matplotlib are imported by the functions that need them.
 """
 
 from . import compare, datasets, metrics, models, training
-from .compare import compare_losses, get_problem
-from .datasets import Split, encode_labels
+from .compare import Problem, compare_losses, get_problem
+from .datasets import Split, contaminate, encode_labels
 from .metrics import sign_accuracy, within_tolerance
 from .models import mlp, sgd
-from .training import FitResult, fit, fit_keras, set_seed
+from .training import FitResult, epochs_to_reach, fit, fit_keras, reinitialize, set_seed
 
 __version__ = "0.1.0"
 
 __all__ = [
     "FitResult",
+    "Problem",
+    "contaminate",
+    "epochs_to_reach",
+    "reinitialize",
     "compare",
     "compare_losses",
     "get_problem",

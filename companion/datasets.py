@@ -24,9 +24,10 @@ class Split:
     Attributes
     ----------
     X_train : ndarray of shape (n_train, n_features)
-    y_train : ndarray of shape (n_train,)
+    y_train : ndarray of shape (n_train,) or (n_train, k)
         Targets in canonical form: floats for regression, 0/1 for binary,
-        integers ``0..n_classes-1`` for multi-class problems.
+        integers ``0..n_classes-1`` for multi-class problems. Encoded labels
+        (one-hot, see :func:`encode_labels`) have one column per class.
     X_test : ndarray of shape (n_test, n_features)
     y_test : ndarray of shape (n_test,)
     task : {"regression", "binary", "multiclass"}
@@ -44,9 +45,9 @@ class Split:
         if self.task not in TASKS:
             raise ValueError(f"task must be one of {TASKS}, got {self.task!r}")
         for part, X, y in (("train", self.X_train, self.y_train), ("test", self.X_test, self.y_test)):
-            if X.ndim != 2 or y.ndim != 1 or len(X) != len(y):
+            if X.ndim != 2 or y.ndim not in (1, 2) or len(X) != len(y):
                 raise ValueError(
-                    f"{part} split needs X of shape (n, n_features) and y of shape (n,), "
+                    f"{part} split needs X of shape (n, n_features) and y of shape (n,) or (n, k), "
                     f"got X {X.shape} and y {y.shape}"
                 )
             if len(X) == 0:
@@ -66,6 +67,8 @@ class Split:
         """Number of classes (2 for binary), or ``None`` for regression."""
         if self.task == "regression":
             return None
+        if self.y_train.ndim == 2:
+            return self.y_train.shape[1]
         return int(max(self.y_train.max(), self.y_test.max())) + 1
 
 
@@ -319,3 +322,50 @@ def from_csv(path, target, task=None, n_train=None, test_fraction=0.5, random_st
         y = y.astype("int64")
     name = os.path.splitext(os.path.basename(path))[0]
     return _first_half(X.astype("float32"), y, task, name, n_train)
+
+
+def contaminate(split, fraction, magnitude=10.0, random_state=0):
+    """Corrupt a fraction of the *training* targets with large errors.
+
+    The test set is left clean, so a model's test error measures how much the
+    outliers pulled it away from the true relationship.
+
+    Parameters
+    ----------
+    split : Split
+        A regression split.
+    fraction : float
+        Fraction of training targets to corrupt, in [0, 1].
+    magnitude : float, default=10.0
+        Each corrupted target gets ``± magnitude`` added (random sign), in the
+        units of ``y`` (standard deviations for the standardized seed problem).
+    random_state : int, default=0
+        Seeds which targets are corrupted and their signs, so the same call gives
+        the same corrupted split.
+
+    Returns
+    -------
+    split : Split
+        A copy whose ``y_train`` has ``round(fraction * n_train)`` corrupted entries,
+        named ``"<name>+<fraction:.0%> outliers"``.
+
+    Examples
+    --------
+    >>> from companion.datasets import contaminate, regression
+    >>> clean = regression()
+    >>> dirty = contaminate(clean, 0.1)
+    >>> int((dirty.y_train != clean.y_train).sum()), bool((dirty.y_test == clean.y_test).all())
+    (50, True)
+    """
+    from dataclasses import replace
+
+    if split.task != "regression":
+        raise ValueError(f"contaminate needs a regression split, got a {split.task} split")
+    if not 0.0 <= float(fraction) <= 1.0:
+        raise ValueError(f"fraction must be in [0, 1], got {fraction}")
+    rng = np.random.default_rng(random_state)
+    n = len(split.y_train)
+    chosen = rng.choice(n, size=int(round(float(fraction) * n)), replace=False)
+    y = split.y_train.copy()
+    y[chosen] += rng.choice([-1.0, 1.0], size=len(chosen)).astype(y.dtype) * np.asarray(magnitude, dtype=y.dtype)
+    return replace(split, y_train=y, name=f"{split.name}+{float(fraction):.0%} outliers")

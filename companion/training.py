@@ -302,3 +302,32 @@ def steps_per_epoch(n_samples, batch_size=32):
     16
     """
     return math.ceil(n_samples / batch_size)
+
+
+def epochs_to_reach(curve, threshold):
+    """Return the first epoch (1-based) at which a curve is at or below ``threshold``.
+
+    Parameters
+    ----------
+    curve : array-like of shape (epochs,)
+        A per-epoch error curve, e.g. ``result.history["val_loss"]``.
+    threshold : float
+        The error to reach.
+
+    Returns
+    -------
+    epoch : int or None
+        ``None`` when the curve never reaches the threshold.
+
+    Examples
+    --------
+    >>> epochs_to_reach([0.9, 0.5, 0.2, 0.1], 0.3)
+    3
+    >>> epochs_to_reach([0.9, 0.5], 0.1) is None
+    True
+    """
+    curve = np.asarray(curve, dtype=float)
+    if curve.ndim != 1 or len(curve) == 0:
+        raise ValueError(f"curve must be a non-empty 1-D array, got shape {curve.shape}")
+    hits = np.flatnonzero(curve <= threshold)
+    return int(hits[0]) + 1 if len(hits) else None
