@@ -4,8 +4,8 @@ An event of probability ``p`` carries ``-log p`` of information: the rarer the e
 surprise when it happens. The entropy ``H(p)`` of a distribution is its expected surprise, the uncertainty
 that is left before the outcome is seen. The cross-entropy ``H(p, q)`` is the expected surprise when outcomes
 follow ``p`` but are scored by a model ``q``. It exceeds ``H(p)`` by the Kullback-Leibler divergence
-``KL(p || q)``, which is never negative and is zero only when ``q == p``; so training a model ``q`` to minimise
-a cross-entropy minimises its divergence from the data's distribution ``p``.
+``KL(p || q)``, which is never negative and is zero only when ``q == p``; so training a model ``q`` to
+minimise a cross-entropy minimises its divergence from the data's distribution ``p``.
 
 Conventions shared by every function here:
 
@@ -165,7 +165,7 @@ def cross_entropy(p, q, base=None):
 
 
 def kl_divergence(p, q, base=None):
-    """Return the Kullback-Leibler divergence of each model distribution ``q`` from the true distribution ``p``.
+    """Return the Kullback-Leibler divergence of each model distribution ``q`` from the true ``p``.
 
     Formula::
 
@@ -209,7 +209,7 @@ def kl_divergence(p, q, base=None):
 
 
 def _p_log_q(p, q):
-    """Return ``p * log(q)`` elementwise, with ``0 * log(q) = 0`` for every ``q`` and ``p * log(0) = -inf``."""
+    """Return ``p * log(q)`` elementwise, with ``0 * log(q) = 0`` for any ``q`` and ``p * log(0) = -inf``."""
     out = np.zeros_like(p)
     positive = p > 0
     with np.errstate(divide="ignore"):

@@ -1,0 +1,398 @@
+"""Tests for companion.losses, in the manner of Keras's own losses_test.py.
+
+Every reference loss is checked for a perfect prediction, against hand-computed constants, and against
+``keras.losses.<name>`` on seeded random inputs, at the edges of its domain and with saturated logits.
+"""
+
+import os
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from companion.losses import EPSILON, REFERENCE_LOSSES  # noqa: E402
+
+# Keras computes in float32 and the references in float64: agreement is to float32 precision.
+RTOL = 1e-5
+ATOL = 1e-6
+SHAPES = [(7,), (5, 3), (2, 4, 3)]
+SPARSE = "sparse_categorical_crossentropy"
+
+
+def keras_loss(name, y_true, y_pred, dtype="float32", **kwargs):
+    """Return ``keras.losses.<name>(y_true, y_pred, **kwargs)`` as a NumPy array, computed in ``dtype``."""
+    y_true = np.asarray(y_true, dtype="int64" if name == SPARSE else dtype)
+    y_pred = np.asarray(y_pred, dtype=dtype)
+    return keras.ops.convert_to_numpy(getattr(keras.losses, name)(y_true, y_pred, **kwargs))
+
+
+# Seeded random inputs, each drawn for a loss's y_true or y_pred of the given shape.
+
+
+def real(rng, shape):
+    return rng.normal(scale=2.0, size=shape)
+
+
+def positive(rng, shape):
+    return rng.uniform(0.1, 5.0, size=shape)
+
+
+def counts(rng, shape):
+    return rng.poisson(2.0, size=shape).astype(float)
+
+
+def probabilities(rng, shape):
+    return rng.uniform(0.0, 1.0, size=shape)
+
+
+def bits(rng, shape):
+    return rng.integers(0, 2, size=shape).astype(float)
+
+
+def signs(rng, shape):
+    return rng.choice([-1.0, 1.0], size=shape)
+
+
+def distributions(rng, shape):
+    return rng.dirichlet(np.ones(shape[-1]), size=shape[:-1])
+
+
+def one_hot(rng, shape):
+    return np.eye(shape[-1])[rng.integers(shape[-1], size=shape[:-1])]
+
+
+def labels(rng, shape):
+    return rng.integers(shape[-1], size=shape[:-1])
+
+
+RANDOM_CASES = [
+    ("mean_squared_error", {}, real, real),
+    ("mean_absolute_error", {}, real, real),
+    ("mean_squared_logarithmic_error", {}, positive, positive),
+    ("mean_absolute_percentage_error", {}, real, real),
+    ("huber", {}, real, real),
+    ("huber", {"delta": 0.5}, real, real),
+    ("log_cosh", {}, real, real),
+    ("poisson", {}, counts, positive),
+    ("binary_crossentropy", {}, bits, probabilities),
+    ("binary_crossentropy", {}, probabilities, probabilities),
+    ("binary_crossentropy", {"from_logits": True}, bits, real),
+    ("hinge", {}, signs, real),
+    ("hinge", {}, bits, real),
+    ("squared_hinge", {}, signs, real),
+    ("squared_hinge", {}, bits, real),
+    ("categorical_crossentropy", {}, one_hot, distributions),
+    ("categorical_crossentropy", {}, distributions, distributions),
+    ("categorical_crossentropy", {"from_logits": True}, one_hot, real),
+    (SPARSE, {}, labels, distributions),
+    (SPARSE, {"from_logits": True}, labels, real),
+    ("kl_divergence", {}, distributions, distributions),
+]
+
+
+def test_random_cases_cover_every_reference_loss():
+    assert RANDOM_CASES
+    assert {name for name, *_ in RANDOM_CASES} == set(REFERENCE_LOSSES)
+
+
+def case_id(case):
+    name, kwargs, draw_true, draw_pred = case
+    return "-".join([name, draw_true.__name__, draw_pred.__name__] + [f"{k}={v}" for k, v in kwargs.items()])
+
+
+@pytest.mark.parametrize("shape", SHAPES, ids=str)
+@pytest.mark.parametrize(
+    ("name", "kwargs", "draw_true", "draw_pred"), RANDOM_CASES, ids=[case_id(case) for case in RANDOM_CASES]
+)
+def test_matches_keras_on_random_inputs(name, kwargs, draw_true, draw_pred, shape):
+    rng = np.random.default_rng(0)
+    # Round to float32 first, so that both implementations see exactly the same numbers.
+    y_true = draw_true(rng, shape).astype(np.float32)
+    y_pred = draw_pred(rng, shape).astype(np.float32)
+    ours = REFERENCE_LOSSES[name](y_true, y_pred, **kwargs)
+    assert np.shape(ours) == shape[:-1]
+    if len(shape) == 1:
+        assert isinstance(ours, float)
+    np.testing.assert_allclose(ours, keras_loss(name, y_true, y_pred, **kwargs), rtol=RTOL, atol=ATOL)
+
+
+# Perfect predictions. A loss need not be 0 there: the clipped crossentropies cost about EPSILON, and the
+# Poisson loss is smallest, not zero, at y_pred == y_true.
+
+REGRESSION_TARGETS = np.array([[4.0, 8.0, 12.0], [8.0, 1.0, 3.0]])
+ONE_HOT = np.array([[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]])
+ONE_HOT_LOGITS = np.where(ONE_HOT == 1, 1e4, -1e4)
+SIGNS = np.array([[1.0, -1.0, 1.0], [-1.0, -1.0, 1.0]])
+
+PERFECT_CASES = [
+    ("mean_squared_error", {}, REGRESSION_TARGETS, REGRESSION_TARGETS, [0.0, 0.0]),
+    ("mean_absolute_error", {}, REGRESSION_TARGETS, REGRESSION_TARGETS, [0.0, 0.0]),
+    ("mean_squared_logarithmic_error", {}, REGRESSION_TARGETS, REGRESSION_TARGETS, [0.0, 0.0]),
+    ("mean_absolute_percentage_error", {}, REGRESSION_TARGETS, REGRESSION_TARGETS, [0.0, 0.0]),
+    ("huber", {}, REGRESSION_TARGETS, REGRESSION_TARGETS, [0.0, 0.0]),
+    ("log_cosh", {}, REGRESSION_TARGETS, REGRESSION_TARGETS, [0.0, 0.0]),
+    ("poisson", {}, REGRESSION_TARGETS, REGRESSION_TARGETS,
+     np.mean(REGRESSION_TARGETS - REGRESSION_TARGETS * np.log(REGRESSION_TARGETS + EPSILON), axis=-1)),
+    ("binary_crossentropy", {}, ONE_HOT, ONE_HOT, [-np.log1p(-EPSILON)] * 2),
+    ("binary_crossentropy", {"from_logits": True}, ONE_HOT, ONE_HOT_LOGITS, [0.0, 0.0]),
+    ("hinge", {}, SIGNS, SIGNS, [0.0, 0.0]),
+    ("hinge", {}, (SIGNS + 1) / 2, SIGNS, [0.0, 0.0]),  # {0, 1} labels are read as {-1, 1}
+    ("squared_hinge", {}, SIGNS, SIGNS, [0.0, 0.0]),
+    ("categorical_crossentropy", {}, ONE_HOT, ONE_HOT, [-np.log1p(-EPSILON)] * 2),
+    ("categorical_crossentropy", {"from_logits": True}, ONE_HOT, ONE_HOT_LOGITS, [0.0, 0.0]),
+    # Clipped to [EPSILON, 1 - EPSILON], then rescaled: -log((1 - eps) / (1 - eps + 2 * eps)) for k = 3.
+    (SPARSE, {}, [1, 0], ONE_HOT, [np.log1p(EPSILON) - np.log1p(-EPSILON)] * 2),
+    (SPARSE, {"from_logits": True}, [1, 0], ONE_HOT_LOGITS, [0.0, 0.0]),
+    ("kl_divergence", {}, ONE_HOT, ONE_HOT, [0.0, 0.0]),
+]
+
+
+def test_perfect_cases_cover_every_reference_loss():
+    assert {name for name, *_ in PERFECT_CASES} == set(REFERENCE_LOSSES)
+
+
+@pytest.mark.parametrize(("name", "kwargs", "y_true", "y_pred", "expected"), PERFECT_CASES)
+def test_perfect_prediction(name, kwargs, y_true, y_pred, expected):
+    ours = REFERENCE_LOSSES[name](y_true, y_pred, **kwargs)
+    np.testing.assert_allclose(ours, expected, rtol=1e-12, atol=1e-15)
+
+
+def test_poisson_is_smallest_at_the_truth():
+    y_true = REGRESSION_TARGETS
+    best = REFERENCE_LOSSES["poisson"](y_true, y_true)
+    for factor in (0.9, 1.1):
+        assert np.all(best < REFERENCE_LOSSES["poisson"](y_true, factor * y_true))
+
+
+# Hand-computed constants: Keras's own test inputs where it has them. Keras must agree too, since the
+# book quotes these values as facts about Keras.
+
+Y_TRUE = [[1.0, 9.0, 2.0], [-5.0, -2.0, 6.0]]
+Y_PRED = [[4.0, 8.0, 12.0], [8.0, 1.0, 3.0]]
+
+HAND_COMPUTED = [
+    # errors (-3, 1, -10) and (-13, -3, 3)
+    ("mean_squared_error", {}, Y_TRUE, Y_PRED, [110 / 3, 187 / 3]),  # mean 49.5
+    ("mean_absolute_error", {}, Y_TRUE, Y_PRED, [14 / 3, 19 / 3]),  # mean 5.5
+    # 100 * mean(3/1, 1/9, 10/2) and 100 * mean(13/5, 3/2, 3/6)
+    ("mean_absolute_percentage_error", {}, Y_TRUE, Y_PRED, [100 * (3 + 1 / 9 + 5) / 3, 100 * 4.6 / 3]),
+    # 1 + y doubles in every entry: each term is log(2) ** 2
+    ("mean_squared_logarithmic_error", {}, [[1.0, 3.0, 7.0]], [[3.0, 7.0, 15.0]], [np.log(2) ** 2]),
+    # errors (0.6, -0.6) and (0.4, 0.6), all within delta = 1: mean of 0.5 * error**2
+    ("huber", {}, [[0.0, 1.0], [0.0, 0.0]], [[0.6, 0.4], [0.4, 0.6]], [0.18, 0.13]),
+    # errors 0.5 (quadratic: 0.125) and 2 (linear: 2 - 0.5)
+    ("huber", {}, [[0.0, 0.0]], [[0.5, 2.0]], [(0.125 + 1.5) / 2]),
+    # errors 0.5 and 2 with delta = 0.5: 0.5 * 0.25 and 0.5 * 2 - 0.125
+    ("huber", {"delta": 0.5}, [[0.0, 0.0]], [[0.5, 2.0]], [(0.125 + 0.875) / 2]),
+    ("log_cosh", {}, [[0.0, 1.0], [0.0, 0.0]], [[1.0, 1.0], [0.0, 0.0]], [np.log(np.cosh(1.0)) / 2, 0.0]),
+    # mean(1 - 1 * log(1), 2 - 2 * log(2)), up to EPSILON inside the logarithm
+    ("poisson", {}, [[1.0, 2.0]], [[1.0, 2.0]], [(1 + 2 - 2 * np.log(2)) / 2]),
+    # mean(-log(0.4), -log(0.4)) and mean(-log(0.6), -log(0.4))
+    ("binary_crossentropy", {}, [[0.0, 1.0], [0.0, 0.0]], [[0.6, 0.4], [0.4, 0.6]],
+     [-np.log(0.4), -(np.log(0.6) + np.log(0.4)) / 2]),
+    # logit 0 is probability 1/2 whatever the label; logit log(3) is probability 3/4
+    ("binary_crossentropy", {"from_logits": True}, [[0.0, 1.0], [1.0, 0.0]],
+     [[0.0, 0.0], [np.log(3), np.log(3)]], [np.log(2), -(np.log(0.75) + np.log(0.25)) / 2]),
+    # labels [0, 1, 1] are read as [-1, 1, 1]: mean(1.5, 0.5, 1.5)
+    ("hinge", {}, [[0.0, 1.0, 1.0]], [[0.5, 0.5, -0.5]], [3.5 / 3]),
+    ("hinge", {}, [[-1.0, 1.0, 1.0]], [[0.5, 0.5, -0.5]], [3.5 / 3]),
+    ("squared_hinge", {}, [[0.0, 1.0, 1.0]], [[0.5, 0.5, -0.5]], [(2.25 + 0.25 + 2.25) / 3]),
+    ("squared_hinge", {}, [[-1.0, 1.0, 1.0]], [[0.5, 0.5, -0.5]], [(2.25 + 0.25 + 2.25) / 3]),
+    ("categorical_crossentropy", {}, [[0.0, 1.0, 0.0], [0.0, 0.0, 1.0]], [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]],
+     [-np.log(0.95), -np.log(0.1)]),
+    # unnormalised scores are rescaled to sum 1: [2, 6] is [0.25, 0.75]
+    ("categorical_crossentropy", {}, [[0.0, 1.0]], [[2.0, 6.0]], [-np.log(0.75)]),
+    # softmax of logits [0, log 3] is [1/4, 3/4]
+    ("categorical_crossentropy", {"from_logits": True}, [[0.0, 1.0]], [[0.0, np.log(3)]], [-np.log(0.75)]),
+    (SPARSE, {}, [1, 2], [[0.05, 0.95, 0.0], [0.1, 0.8, 0.1]], [-np.log(0.95), -np.log(0.1)]),
+    (SPARSE, {"from_logits": True}, [1], [[0.0, np.log(3)]], [-np.log(0.75)]),
+    # 0.5 * log(0.5 / 0.25) + 0.5 * log(0.5 / 0.75) = 0.5 * log(4 / 3)
+    ("kl_divergence", {}, [[0.5, 0.5]], [[0.25, 0.75]], [0.5 * np.log(4 / 3)]),
+]
+
+
+def test_hand_computed_cases_cover_every_reference_loss():
+    assert {name for name, *_ in HAND_COMPUTED} == set(REFERENCE_LOSSES)
+
+
+def test_mean_squared_error_of_keras_example_is_49_5():
+    assert np.mean(REFERENCE_LOSSES["mean_squared_error"](Y_TRUE, Y_PRED)) == pytest.approx(49.5, rel=1e-12)
+
+
+@pytest.mark.parametrize(("name", "kwargs", "y_true", "y_pred", "expected"), HAND_COMPUTED)
+def test_hand_computed_per_sample_values(name, kwargs, y_true, y_pred, expected):
+    # EPSILON enters some of these (clipping, Poisson's log), hence the absolute tolerance.
+    ours = REFERENCE_LOSSES[name](y_true, y_pred, **kwargs)
+    np.testing.assert_allclose(ours, expected, rtol=1e-12, atol=1e-6)
+    np.testing.assert_allclose(keras_loss(name, y_true, y_pred, **kwargs), expected, rtol=RTOL, atol=ATOL)
+
+
+# Edges of the domains, against Keras. Keras gets float64 here: in float32, 1 - EPSILON rounds to
+# 1 - 2**-23, which changes -log(1 - p) at p = 1 (see test_keras_float32_rounds_the_upper_clip).
+
+EDGE_CASES = [
+    # probabilities exactly 0 and 1, right and wrong
+    ("binary_crossentropy", {}, [[0.0, 0.0, 1.0, 1.0]], [[0.0, 1.0, 0.0, 1.0]]),
+    ("categorical_crossentropy", {}, [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]], [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]),
+    (SPARSE, {}, [0, 1], [[0.0, 1.0, 0.0], [0.0, 1.0, 0.0]]),
+    (SPARSE, {}, [0, 1], [[0.0, 0.0, 0.0], [0.0, 0.0, 0.0]]),
+    ("kl_divergence", {}, [[1.0, 0.0, 0.0], [0.5, 0.5, 0.0]], [[0.0, 1.0, 0.0], [0.5, 0.0, 0.5]]),
+    # zero targets: MAPE divides by EPSILON
+    ("mean_absolute_percentage_error", {}, [[0.0, 0.0, 2.0], [0.0, -1.0, 1.0]],
+     [[0.0, 1.0, 1.0], [-3.0, 0.0, 1.0]]),
+    # zero and negative values: MSLE replaces both by EPSILON
+    ("mean_squared_logarithmic_error", {}, [[0.0, -5.0, 3.0, -1.0]], [[-2.0, 0.0, 0.0, 3.0]]),
+    ("mean_squared_logarithmic_error", {}, [[-5.0]], [[0.0]]),
+    # zero rates and zero counts
+    ("poisson", {}, [[0.0, 3.0, 0.0]], [[0.0, 0.0, 2.0]]),
+    # errors exactly at delta
+    ("huber", {}, [[0.0, 0.0, 0.0]], [[1.0, -1.0, 0.0]]),
+    ("huber", {"delta": 2.0}, [[0.0, 0.0, 0.0]], [[2.0, -2.0, 3.0]]),
+    # {0, 1} labels, {-1, 1} labels, and a mix, where the 0 is not converted (whole-array rule)
+    ("hinge", {}, [[0.0, 1.0], [1.0, 0.0]], [[0.3, -0.2], [2.0, -1.5]]),
+    ("hinge", {}, [[-1.0, 1.0], [1.0, -1.0]], [[0.3, -0.2], [2.0, -1.5]]),
+    ("hinge", {}, [[0.0, 1.0], [1.0, -1.0]], [[0.3, -0.2], [2.0, -1.5]]),
+    ("squared_hinge", {}, [[0.0, 1.0], [1.0, 0.0]], [[0.3, -0.2], [2.0, -1.5]]),
+    ("squared_hinge", {}, [[-1.0, 1.0], [1.0, -1.0]], [[0.3, -0.2], [2.0, -1.5]]),
+    ("squared_hinge", {}, [[0.0, 1.0], [1.0, -1.0]], [[0.3, -0.2], [2.0, -1.5]]),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "y_true", "y_pred"), EDGE_CASES)
+def test_matches_keras_at_the_edges(name, kwargs, y_true, y_pred):
+    ours = REFERENCE_LOSSES[name](y_true, y_pred, **kwargs)
+    theirs = keras_loss(name, y_true, y_pred, dtype="float64", **kwargs)
+    np.testing.assert_allclose(ours, theirs, rtol=RTOL, atol=ATOL)
+
+
+def test_msle_treats_negative_values_as_zero():
+    assert REFERENCE_LOSSES["mean_squared_logarithmic_error"]([-5.0, 3.0], [0.0, 3.0]) == 0.0
+
+
+def test_kl_divergence_clips_zero_targets_to_epsilon():
+    # The 0 in y_true becomes EPSILON and contributes EPSILON * log(EPSILON / 0.5), not 0 log 0 = 0.
+    expected = np.log(2) + EPSILON * np.log(2 * EPSILON)
+    assert REFERENCE_LOSSES["kl_divergence"]([0.0, 1.0], [0.5, 0.5]) == pytest.approx(expected, rel=1e-12)
+    np.testing.assert_allclose(keras_loss("kl_divergence", [0.0, 1.0], [0.5, 0.5], dtype="float64"), expected)
+
+
+def test_mape_of_a_zero_target_divides_by_epsilon():
+    assert REFERENCE_LOSSES["mean_absolute_percentage_error"]([0.0], [1.0]) == pytest.approx(100 / EPSILON)
+
+
+@pytest.mark.parametrize("name", ["hinge", "squared_hinge"])
+def test_hinge_converts_binary_labels_for_the_whole_array_at_once(name):
+    loss = REFERENCE_LOSSES[name]
+    y_pred = [[0.5, 0.5], [0.5, 0.5]]
+    alone = loss([[0.0, 1.0]], y_pred[:1])  # 0 read as -1: terms 1.5 and 0.5
+    beside_a_minus_one = loss([[0.0, 1.0], [-1.0, 1.0]], y_pred)  # 0 kept as 0: terms 1 and 0.5
+    assert alone[0] != beside_a_minus_one[0]
+    for y_true, ours in (([[0.0, 1.0]], alone), ([[0.0, 1.0], [-1.0, 1.0]], beside_a_minus_one)):
+        theirs = keras_loss(name, y_true, y_pred[: len(y_true)])
+        np.testing.assert_allclose(ours, theirs, rtol=RTOL, atol=ATOL)
+
+
+def test_keras_float32_rounds_the_upper_clip():
+    # A confident wrong prediction: -log(EPSILON) here and in Keras's float64, -log(2**-23) in its float32.
+    y_true, y_pred = [[0.0]], [[1.0]]
+    name = "binary_crossentropy"
+    np.testing.assert_allclose(REFERENCE_LOSSES[name](y_true, y_pred), [-np.log(EPSILON)])
+    np.testing.assert_allclose(keras_loss(name, y_true, y_pred, dtype="float64"), [-np.log(EPSILON)])
+    np.testing.assert_allclose(keras_loss(name, y_true, y_pred), [23 * np.log(2)], rtol=RTOL)
+
+
+# Saturation: huge logits and huge errors stay finite.
+
+SATURATED_CASES = [
+    ("binary_crossentropy", {"from_logits": True}, [[0.0, 1.0, 1.0, 0.0]], [[1e4, -1e4, 1e4, -1e4]], [5e3]),
+    ("categorical_crossentropy", {"from_logits": True}, [[0.0, 1.0, 0.0], [1.0, 0.0, 0.0]],
+     [[1e4, -1e4, 0.0], [1e4, -1e4, 0.0]], [2e4, 0.0]),
+    (SPARSE, {"from_logits": True}, [1, 0], [[1e4, -1e4, 0.0], [1e4, -1e4, 0.0]], [2e4, 0.0]),
+    ("log_cosh", {}, [[0.0, 0.0]], [[1e4, -1e4]], [1e4 - np.log(2)]),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "y_true", "y_pred", "expected"), SATURATED_CASES)
+def test_saturated_inputs_stay_finite_and_match_keras(name, kwargs, y_true, y_pred, expected):
+    ours = REFERENCE_LOSSES[name](y_true, y_pred, **kwargs)
+    assert np.all(np.isfinite(ours))
+    np.testing.assert_allclose(ours, expected, rtol=1e-12)
+    theirs = keras_loss(name, y_true, y_pred, **kwargs)
+    assert np.all(np.isfinite(theirs))
+    np.testing.assert_allclose(ours, theirs, rtol=RTOL, atol=ATOL)
+
+
+# Errors
+
+DENSE_NAMES = [name for name in REFERENCE_LOSSES if name != SPARSE]
+
+
+def test_dense_names_are_all_but_sparse():
+    assert len(DENSE_NAMES) == len(REFERENCE_LOSSES) - 1
+
+
+@pytest.mark.parametrize("name", DENSE_NAMES)
+def test_column_against_vector_raises_instead_of_broadcasting(name):
+    column, vector = np.full((4, 1), 0.5), np.full(4, 0.5)
+    with pytest.raises(ValueError, match=r"y_true.shape=\(4, 1\) and y_pred.shape=\(4,\)"):
+        REFERENCE_LOSSES[name](column, vector)
+    with pytest.raises(ValueError, match=r"y_true.shape=\(4,\) and y_pred.shape=\(4, 1\)"):
+        REFERENCE_LOSSES[name](vector, column)
+
+
+@pytest.mark.parametrize(
+    ("y_true_shape", "y_pred_shape"), [((5,), (4, 3)), ((4, 3), (4, 3)), ((4, 2), (4, 3)), ((1, 4), (4, 3))]
+)
+def test_sparse_labels_of_the_wrong_shape_raise(y_true_shape, y_pred_shape):
+    with pytest.raises(ValueError, match=r"y_true.shape=.* and y_pred.shape=\(4, 3\)"):
+        REFERENCE_LOSSES[SPARSE](np.zeros(y_true_shape), np.full(y_pred_shape, 1 / 3))
+
+
+def test_sparse_labels_may_have_a_trailing_axis_of_one():
+    y_pred = np.array([[0.2, 0.5, 0.3], [0.6, 0.1, 0.3]])
+    sparse = REFERENCE_LOSSES[SPARSE]
+    np.testing.assert_array_equal(sparse([[1], [2]], y_pred), sparse([1, 2], y_pred))
+
+
+@pytest.mark.parametrize("label", [-1, 3, 1.5])
+@pytest.mark.parametrize("from_logits", [False, True])
+def test_sparse_labels_out_of_range_or_not_integers_raise(label, from_logits):
+    with pytest.raises(ValueError, match=r"integer class labels in \[0, 3\)"):
+        REFERENCE_LOSSES[SPARSE]([0, label], [[0.2, 0.5, 0.3], [0.6, 0.1, 0.3]], from_logits=from_logits)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf])
+@pytest.mark.parametrize("name", list(REFERENCE_LOSSES))
+def test_non_finite_inputs_raise(name, bad):
+    y_true = [1, 0] if name == SPARSE else [[1.0, 0.0], [0.0, 1.0]]
+    with pytest.raises(ValueError, match="y_pred contains NaN or infinite values"):
+        REFERENCE_LOSSES[name](y_true, [[0.5, 0.5], [bad, 0.5]])
+    if name != SPARSE:
+        with pytest.raises(ValueError, match="y_true contains NaN or infinite values"):
+            REFERENCE_LOSSES[name]([[0.5, 0.5], [bad, 0.5]], [[0.5, 0.5], [0.5, 0.5]])
+
+
+DOMAIN_ERRORS = [
+    ("binary_crossentropy", {}, [[1.0]], [[1.5]], r"y_pred must be in \[0, 1\]; got 1.5. If these are logit"),
+    ("binary_crossentropy", {}, [[1.0]], [[-2.0]], r"y_pred must be in \[0, 1\]"),
+    ("binary_crossentropy", {"from_logits": True}, [[2.0]], [[0.5]], r"y_true must be in \[0, 1\]"),
+    ("categorical_crossentropy", {}, [[1.0, 0.0]], [[1.5, -0.5]], r"y_pred must be >= 0; got -0.5"),
+    ("categorical_crossentropy", {}, [[1.0, 0.0]], [[0.0, 0.0]], r"all 0"),
+    (SPARSE, {}, [0], [[1.5, 0.5]], r"y_pred must be in \[0, 1\]"),
+    ("kl_divergence", {}, [[1.0, 0.0]], [[1.2, -0.2]], r"y_pred must be in \[0, 1\]"),
+    ("poisson", {}, [[1.0]], [[-0.5]], r"y_pred must be >= 0; got -0.5. Poisson rates"),
+    ("huber", {"delta": 0.0}, [[1.0]], [[0.5]], r"delta must be a finite positive number"),
+    ("huber", {"delta": -1.0}, [[1.0]], [[0.5]], r"delta must be a finite positive number"),
+    ("huber", {"delta": np.nan}, [[1.0]], [[0.5]], r"delta must be a finite positive number"),
+    ("mean_squared_error", {}, 1.0, 1.0, r"scalar"),
+    ("mean_squared_error", {}, np.zeros((2, 0)), np.zeros((2, 0)), r"last axis is empty"),
+    (SPARSE, {}, 0, np.zeros((0,)), r"no classes"),
+]
+
+
+@pytest.mark.parametrize(("name", "kwargs", "y_true", "y_pred", "match"), DOMAIN_ERRORS)
+def test_inputs_outside_the_domain_raise(name, kwargs, y_true, y_pred, match):
+    with pytest.raises(ValueError, match=match):
+        REFERENCE_LOSSES[name](y_true, y_pred, **kwargs)
