@@ -16,7 +16,12 @@ export IPYTHONDIR := $(CURDIR)/config/ipython
 # A stand-in for a reader's different CPU: another numeric path (no oneDNN) and a single thread.
 NUMERIC_ENV := TF_ENABLE_ONEDNN_OPTS=0 OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
 
-.PHONY: help venv test test-numeric unit book execute benchmark clean
+# The website test drives Debian's Chromium; install it when missing (root, or sudo).
+CHROMIUM     ?= /usr/bin/chromium
+CHROMEDRIVER ?= /usr/bin/chromedriver
+SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: help venv browser test test-numeric unit book execute benchmark clean
 
 help:
 	@echo "make book          build the website into _build/html (warnings are errors)"
@@ -24,6 +29,7 @@ help:
 	@echo "make test-numeric  make test with oneDNN off and one thread"
 	@echo "make execute       re-execute notebooks in place (NB=book/x.ipynb for one)"
 	@echo "make benchmark     time model.fit against companion's fast path"
+	@echo "make browser       install Debian's chromium + chromium-driver (website test)"
 	@echo "make clean         remove _build"
 
 $(STAMP): requirements.txt pyproject.toml
@@ -34,10 +40,17 @@ $(STAMP): requirements.txt pyproject.toml
 
 venv: $(STAMP)
 
-test: $(STAMP)
+browser:
+	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ]; then \
+	  echo "installing Debian's chromium and chromium-driver for tests/test_website.py"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
+	fi
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
-test-numeric: $(STAMP)
+test-numeric: $(STAMP) browser
 	env $(NUMERIC_ENV) $(BIN)/python -m pytest
 
 unit: $(STAMP)

@@ -246,7 +246,7 @@ def build_model(problem, loss, metrics=None, optimizer=None):
     metrics : list, optional
         Metrics to compile with; by default the loss spec's metric.
     optimizer : keras.optimizers.Optimizer, optional
-        Defaults to :func:`companion.sgd` (learning rate 0.01, momentum 0.9).
+        Defaults to :func:`companion.models.sgd` (learning rate 0.01, momentum 0.9).
 
     Returns
     -------
@@ -271,7 +271,7 @@ def run(problem, loss, seed, epochs=None, metrics=None, build=None, fast=True):
     loss : str
         A Keras loss name.
     seed : int
-        Passed to :func:`companion.set_seed` before the model is built.
+        Passed to :func:`companion.training.set_seed` before the model is built.
     epochs : int, optional
         Defaults to the problem's epochs.
     metrics : list, optional
@@ -280,7 +280,7 @@ def run(problem, loss, seed, epochs=None, metrics=None, build=None, fast=True):
         ``build(problem, loss, metrics)`` returning a compiled model, to replace
         the seed's recipe (:func:`build_model`).
     fast : bool, default=True
-        Train with :func:`companion.fit`; ``False`` uses plain ``model.fit``.
+        Train with :func:`companion.training.fit`; ``False`` uses plain ``model.fit``.
 
     Returns
     -------
@@ -389,7 +389,7 @@ def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast
         ``build(problem, loss, metrics)`` returning a compiled model; defaults to
         the seed's recipe, :func:`build_model`.
     fast : bool, default=True
-        Use :func:`companion.fit` (one compiled graph per run) or plain ``model.fit``.
+        Use :func:`companion.training.fit` (one compiled graph per run) or plain ``model.fit``.
     progress : bool, optional
         Show a progress bar on stderr. By default only when stderr is a terminal
         and ``COMPANION_PROGRESS`` is not ``0`` (the Makefile sets it to ``0``), so a
@@ -400,7 +400,7 @@ def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast
     comparison : Comparison
         ``comparison.table`` (a DataFrame of means and standard deviations of the
         final scores of the loss spec's metric), ``comparison.results`` (every
-        :class:`FitResult`) and ``comparison.summary()`` for display.
+        :class:`~companion.training.FitResult`) and ``comparison.summary()`` for display.
 
     Examples
     --------

@@ -35,7 +35,7 @@ def mlp(n_features, hidden=(25,), outputs=1, activation=None, hidden_activation=
     model : keras.Sequential
         Input of shape (batch, n_features), output of shape (batch, outputs).
         Weights are drawn from TensorFlow's global seed: call
-        :func:`companion.set_seed` first for a reproducible model.
+        :func:`companion.training.set_seed` first for a reproducible model.
 
     Examples
     --------

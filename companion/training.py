@@ -15,7 +15,7 @@ one ``tf.function``:
 * a final evaluation of the trained model on both sets, as ``model.evaluate``.
 
 :func:`fit_keras` runs plain ``model.fit`` and returns the same
-:class:`FitResult`, so the two paths can be compared call for call.
+:class:`~companion.training.FitResult`, so the two paths can be compared call for call.
 
 Reproducibility is one explicit call: :func:`set_seed` seeds Python, NumPy and
 TensorFlow. Call it before building the model; :func:`fit` draws its shuffling
@@ -265,7 +265,7 @@ def fit(model, split, epochs, batch_size=32):
 def fit_keras(model, split, epochs, batch_size=32):
     """Train with plain ``model.fit`` and score with ``model.evaluate``.
 
-    The reference for :func:`fit`: same arguments, same :class:`FitResult`.
+    The reference for :func:`fit`: same arguments, same :class:`~companion.training.FitResult`.
 
     Parameters
     ----------
