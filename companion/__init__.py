@@ -15,9 +15,10 @@ Organised by topic:
 scikit-learn and matplotlib are imported by the functions that need them.
 """
 
-from . import compare, datasets, metrics, models, training
+from . import compare, datasets, information, losses, metrics, models, plotting, training
 from .compare import Problem, compare_losses, get_problem
 from .datasets import Split, contaminate, encode_labels
+from .information import cross_entropy, entropy, information_content, kl_divergence
 from .metrics import sign_accuracy, within_tolerance
 from .models import mlp, sgd
 from .training import FitResult, epochs_to_reach, fit, fit_keras, reinitialize, set_seed
@@ -27,20 +28,27 @@ __version__ = "0.1.0"
 __all__ = [
     "FitResult",
     "Problem",
-    "contaminate",
-    "epochs_to_reach",
-    "reinitialize",
+    "Split",
     "compare",
     "compare_losses",
-    "get_problem",
-    "Split",
+    "contaminate",
+    "cross_entropy",
     "datasets",
     "encode_labels",
+    "entropy",
+    "epochs_to_reach",
     "fit",
     "fit_keras",
+    "get_problem",
+    "information",
+    "information_content",
+    "kl_divergence",
+    "losses",
     "metrics",
     "mlp",
     "models",
+    "plotting",
+    "reinitialize",
     "set_seed",
     "sgd",
     "sign_accuracy",
