@@ -10,12 +10,14 @@ Organised by topic:
 * :mod:`companion.training` -- seeding, the fast training path and ``model.fit``
 * :mod:`companion.plotting` -- learning curves and decision boundaries
 * :mod:`companion.compare` -- multi-seed loss comparisons and their command line
+* :mod:`companion.gradients` -- closed-form gradients of the reference losses
+* :mod:`companion.scratch` -- a two-layer NumPy network with hand-written backpropagation
 
 ``import companion`` imports NumPy only and changes no global state. TensorFlow,
 scikit-learn and matplotlib are imported by the functions that need them.
 """
 
-from . import compare, datasets, information, losses, metrics, models, plotting, training
+from . import compare, datasets, gradients, information, losses, metrics, models, plotting, scratch, training
 from .compare import Problem, compare_losses, get_problem
 from .datasets import Split, contaminate, encode_labels
 from .information import cross_entropy, entropy, information_content, kl_divergence
@@ -40,6 +42,7 @@ __all__ = [
     "fit",
     "fit_keras",
     "get_problem",
+    "gradients",
     "information",
     "information_content",
     "kl_divergence",
@@ -49,6 +52,7 @@ __all__ = [
     "models",
     "plotting",
     "reinitialize",
+    "scratch",
     "set_seed",
     "sgd",
     "sign_accuracy",
