@@ -75,8 +75,9 @@ def main(argv=None):
             losses = [name.strip() for name in args.losses.split(",") if name.strip()]
             if not losses:
                 raise ValueError("--losses names no loss")
-            for name in losses:
-                loss_spec(name, problem.task)
+            names = [loss_spec(name, problem.task)[0] for name in losses]
+            if len(set(names)) != len(names):
+                raise ValueError(f"--losses names a loss twice: {args.losses}")
     except ValueError as err:
         parser.exit(2, f"{parser.prog} {args.command}: error: {err}\n")
     comparison = compare_losses(problem, losses, seeds=args.seeds, epochs=args.epochs)

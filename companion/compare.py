@@ -410,7 +410,7 @@ def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast
     ['loss', 'metric', 'train_mean', 'train_std', 'test_mean', 'test_std']
     """
     import pandas as pd
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     if isinstance(problem, str):
         problem = get_problem(problem)

@@ -79,6 +79,15 @@ class FitResult:
     test: dict
     seconds: float = field(default=float("nan"), repr=False, compare=False)
 
+    def __eq__(self, other):
+        # The generated __eq__ would compare the history arrays with ``==`` and raise
+        # "truth value of an array is ambiguous"; compare them element for element instead.
+        if not isinstance(other, FitResult):
+            return NotImplemented
+        return (self.train == other.train and self.test == other.test
+                and self.history.keys() == other.history.keys()
+                and all(np.array_equal(self.history[k], other.history[k]) for k in self.history))
+
     @property
     def epochs(self):
         """Number of epochs trained."""
