@@ -617,7 +617,7 @@ FORMULAS = {
     "kl_divergence": r"-\frac{\max(y_j, \epsilon)}{\hat y_j}",
 }
 """LaTeX for each gradient ``∂L/∂ŷ`` (``∂L/∂z`` for logits), keyed by loss name; from-logits forms end in
-:data:`LOGITS`. Per entry; ``[·]`` is 1 when the condition holds, else 0. Conditions in :data:`CONDITIONS`."""
+``LOGITS``. Per entry; ``[·]`` is 1 when the condition holds, else 0. Conditions in :data:`CONDITIONS`."""
 
 CONDITIONS = {
     "mean_squared_error": "",
