@@ -240,6 +240,13 @@ def fit(model, split, epochs, batch_size=32):
 
     Notes
     -----
+    The training set is reshuffled every epoch, as ``model.fit(shuffle=True)`` is
+    documented to do. (Measured with Keras 3.15: after
+    ``keras.utils.set_random_seed``, ``model.fit`` on NumPy arrays repeats the same
+    batch order in every epoch, so seeded runs of the two paths differ by that
+    shuffle and agree in distribution, not bit for bit; ``tests/test_training.py``
+    checks both.)
+
     The mini-batch order is drawn from NumPy's global generator, so
     :func:`set_seed` before building the model makes the whole run reproducible.
     The test set is evaluated in one batch; losses and metrics that are means over

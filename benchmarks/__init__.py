@@ -1,0 +1,1 @@
+"""Benchmarks of the companion package: ``python -m benchmarks.training``."""

@@ -1,0 +1,477 @@
+"""Tests for companion.compare and its command line, ``python -m companion compare``.
+
+Every training run here is tiny (``SEEDS`` seeds, ``EPOCHS`` epochs): the tests check the bookkeeping
+(which runs are made, how they are summarised, what is printed), not what the losses learn. All runs
+use the same number of epochs so that each recipe's compiled graph is traced once and reused.
+"""
+
+import json
+import math
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import companion as cp
+from companion import compare
+from companion.__main__ import main
+from companion.compare import LOSS_SPECS, PUBLISHED, Comparison, default_losses, get_problem, loss_spec
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).parent / "data"
+SMALL = str(DATA / "small.csv")
+EPOCHS = 2
+SEEDS = 2
+SUMMARY_CELL = re.compile(r"^-?\d+\.\d{3} ± \d+\.\d{3}$")
+
+
+# ---------------------------------------------------------------- loss_spec
+
+
+@pytest.mark.parametrize(
+    "alias, name",
+    [
+        ("mse", "mean_squared_error"),
+        ("mae", "mean_absolute_error"),
+        ("msle", "mean_squared_logarithmic_error"),
+        ("mape", "mean_absolute_percentage_error"),
+        ("logcosh", "log_cosh"),
+        ("kld", "kl_divergence"),
+        (" MSE ", "mean_squared_error"),
+        ("Binary_Crossentropy", "binary_crossentropy"),
+        ("huber", "huber"),
+    ],
+)
+def test_loss_spec_aliases(alias, name):
+    assert loss_spec(alias)[0] == name
+    assert loss_spec(alias)[1] is LOSS_SPECS[name]
+
+
+def test_loss_specs_name_real_keras_losses_with_consistent_settings():
+    import keras
+
+    from companion.datasets import LABEL_FORMATS, TASKS
+
+    assert len(LOSS_SPECS) == 13
+    for name, spec in LOSS_SPECS.items():
+        assert keras.losses.get(name).__name__ == name
+        assert spec.task in TASKS and spec.labels in LABEL_FORMATS
+    assert {n for n, s in LOSS_SPECS.items() if s.labels == "pm1"} == {"hinge", "squared_hinge"}
+    assert {n for n, s in LOSS_SPECS.items() if s.metric == "sign_accuracy"} == {"hinge", "squared_hinge"}
+    assert LOSS_SPECS["binary_crossentropy"].activation == "sigmoid"
+    assert LOSS_SPECS["hinge"].activation == "tanh"
+    assert LOSS_SPECS["poisson"].activation == "exponential"  # the Poisson loss needs a positive rate
+    assert LOSS_SPECS["sparse_categorical_crossentropy"].labels == "integer"
+
+
+def test_loss_spec_task_check():
+    assert loss_spec("hinge", "binary")[0] == "hinge"
+    with pytest.raises(ValueError, match="loss 'mean_squared_error' is for regression problems, not binary"):
+        loss_spec("mse", "binary")
+    with pytest.raises(ValueError, match="is for multiclass problems, not regression"):
+        loss_spec("kl_divergence", "regression")
+
+
+def test_loss_spec_rejects_the_removed_keras_2_name():
+    with pytest.raises(ValueError, match="'kullback_leibler_divergence' was removed in Keras 3; use 'kl_divergence'"):
+        loss_spec("kullback_leibler_divergence")
+
+
+@pytest.mark.parametrize("loss", ["cosine_similarity", "mean_squared", ""])
+def test_loss_spec_rejects_unknown_losses(loss):
+    with pytest.raises(ValueError, match=f"unknown loss '{loss}'; choose from: mean_squared_error, "):
+        loss_spec(loss)
+
+
+def test_loss_spec_rejects_non_strings():
+    import keras
+
+    with pytest.raises(ValueError, match="loss must be a Keras loss name"):
+        loss_spec(keras.losses.mean_squared_error)
+
+
+# ---------------------------------------------------------------- problems and recipes
+
+
+@pytest.mark.parametrize(
+    "name, task, hidden, epochs",
+    [("regression", "regression", (25,), 100), ("circles", "binary", (50,), 200), ("blobs", "multiclass", (50,), 100)],
+)
+def test_get_problem_built_ins(name, task, hidden, epochs):
+    problem = get_problem(name)
+    assert (problem.name, problem.task, problem.hidden, problem.epochs) == (name, task, hidden, epochs)
+    assert problem.published == PUBLISHED[name]
+    assert len(problem.split.X_train) == 500
+    assert get_problem(name, task=task).task == task
+
+
+def test_published_numbers_are_seed_002s():
+    assert PUBLISHED["circles"]["binary_crossentropy"] == (0.836, 0.852)
+    assert PUBLISHED["circles"]["hinge"] == (0.792, 0.740)
+    assert PUBLISHED["blobs"]["kl_divergence"] == (0.822, 0.822)
+    assert PUBLISHED["regression"]["mean_squared_logarithmic_error"] == (0.165, 0.184)
+
+
+def test_get_problem_csv():
+    problem = get_problem(SMALL, target="label")
+    assert (problem.name, problem.task, problem.hidden, problem.epochs) == ("small", "binary", (50,), 100)
+    assert problem.published == {}
+    assert problem.split.X_train.shape == (60, 3)
+    assert get_problem(SMALL, target="label", task="regression").task == "regression"
+
+
+@pytest.mark.parametrize(
+    "args, kwargs, message",
+    [
+        (("circles",), {"task": "regression"}, "problem 'circles' is a binary problem, not regression"),
+        (("moons",), {}, "unknown problem 'moons'; use one of regression, circles, blobs or a path to a CSV file"),
+        ((SMALL,), {}, "a CSV problem needs --target COLUMN"),
+        ((str(DATA / "nowhere.csv"),), {"target": "label"}, "no such file"),
+        ((SMALL,), {"target": "price"}, "column 'price' not in"),
+    ],
+)
+def test_get_problem_rejects(args, kwargs, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        get_problem(*args, **kwargs)
+
+
+def test_default_losses():
+    assert default_losses("regression") == [
+        "mean_squared_error", "mean_absolute_error", "mean_squared_logarithmic_error", "huber", "log_cosh",
+        "poisson"]
+    assert default_losses("binary") == ["binary_crossentropy", "hinge", "squared_hinge"]
+    assert default_losses("multiclass") == [
+        "categorical_crossentropy", "sparse_categorical_crossentropy", "kl_divergence"]
+
+
+def test_encoded_split_uses_each_losss_label_format():
+    circles, blobs = get_problem("circles"), get_problem("blobs")
+    hinge = compare.encoded_split(circles, "hinge")
+    assert set(hinge.y_train.tolist()) == {-1.0, 1.0}
+    np.testing.assert_array_equal(hinge.y_test, 2.0 * circles.split.y_test - 1)
+    onehot = compare.encoded_split(blobs, "kld")
+    assert onehot.y_train.shape == (500, 3)
+    np.testing.assert_array_equal(onehot.y_train.argmax(axis=1), blobs.split.y_train)
+    assert compare.encoded_split(blobs, "sparse_categorical_crossentropy").y_train.dtype == np.int64
+
+
+@pytest.mark.parametrize(
+    "problem_name, loss, units, activation, metric",
+    [
+        ("regression", "mse", 1, "linear", "mse"),
+        ("regression", "poisson", 1, "exponential", "mse"),
+        ("circles", "binary_crossentropy", 1, "sigmoid", "accuracy"),
+        ("circles", "squared_hinge", 1, "tanh", "sign_accuracy"),
+        ("blobs", "kl_divergence", 3, "softmax", "accuracy"),
+    ],
+)
+def test_build_model_follows_the_spec(problem_name, loss, units, activation, metric):
+    problem = get_problem(problem_name)
+    cp.set_seed(0)
+    model = compare.build_model(problem, loss)
+    hidden, output = [layer for layer in model.layers if layer.__class__.__name__ == "Dense"]
+    assert hidden.units == problem.hidden[0]
+    assert (output.units, output.activation.__name__) == (units, activation)
+    assert model.loss == loss_spec(loss)[0]
+    assert model.optimizer.__class__.__name__ == "SGD"
+    compiled = model._compile_config.config["metrics"]
+    assert [getattr(m, "__name__", m) for m in compiled] == [metric]
+
+
+# ---------------------------------------------------------------- compare_losses
+
+
+@pytest.fixture(scope="module")
+def regression_cmp():
+    return cp.compare_losses("regression", ["mse", "huber"], seeds=SEEDS, epochs=EPOCHS, progress=False)
+
+
+@pytest.fixture(scope="module")
+def circles_cmp():
+    return cp.compare_losses("circles", ["binary_crossentropy", "hinge"], seeds=SEEDS, epochs=EPOCHS,
+                             progress=False)
+
+
+@pytest.fixture(scope="module")
+def csv_cmp():
+    problem = get_problem(SMALL, target="label")
+    return cp.compare_losses(problem, "binary_crossentropy", seeds=SEEDS, epochs=EPOCHS, progress=False)
+
+
+def test_comparison_table_columns_and_rows(regression_cmp):
+    table = regression_cmp.table
+    assert list(table.columns) == ["loss", "metric", "train_mean", "train_std", "test_mean", "test_std",
+                                   "published_train", "published_test"]
+    assert table["loss"].tolist() == ["mean_squared_error", "huber"]
+    assert table["metric"].tolist() == ["mse", "mse"]
+    assert regression_cmp.seeds == (0, 1)
+
+
+def test_comparison_keeps_every_run_in_seed_order(regression_cmp):
+    assert list(regression_cmp.results) == ["mean_squared_error", "huber"]
+    for runs in regression_cmp.results.values():
+        assert len(runs) == SEEDS
+        assert all(r.epochs == EPOCHS for r in runs)
+    # Run i is seed i's run.
+    assert regression_cmp.results["mean_squared_error"][1] == compare.run("regression", "mse", 1, epochs=EPOCHS)
+
+
+def test_comparison_means_and_sample_stds(regression_cmp):
+    for row in regression_cmp.table.to_dict("records"):
+        runs = regression_cmp.results[row["loss"]]
+        for part in ("train", "test"):
+            scores = np.array([getattr(r, part)["mse"] for r in runs])
+            assert scores[0] != scores[1]
+            assert row[f"{part}_mean"] == pytest.approx(scores.mean(), rel=1e-12)
+            assert row[f"{part}_std"] == pytest.approx(scores.std(ddof=1), rel=1e-12)
+            assert row[f"{part}_std"] != pytest.approx(scores.std(ddof=0), rel=1e-6)
+
+
+def test_published_numbers_where_seed_002_reported_them(regression_cmp):
+    mse, huber = regression_cmp.table.to_dict("records")
+    assert (mse["published_train"], mse["published_test"]) == (0.000, 0.001)
+    assert math.isnan(huber["published_train"]) and math.isnan(huber["published_test"])
+
+
+def test_hinge_is_scored_by_sign_accuracy(circles_cmp):
+    table = circles_cmp.table.set_index("loss")
+    assert table.loc["binary_crossentropy", "metric"] == "accuracy"
+    assert table.loc["hinge", "metric"] == "sign_accuracy"
+    assert table.loc["hinge", "published_test"] == 0.740
+    assert 0.0 <= table.loc["hinge", "test_mean"] <= 1.0
+    assert set(circles_cmp.results["hinge"][0].test) == {"loss", "sign_accuracy"}
+
+
+def test_summary_formatting(regression_cmp):
+    summary = regression_cmp.summary()
+    assert summary.index.name == "loss"
+    assert list(summary.index) == ["mean_squared_error", "huber"]
+    assert list(summary.columns) == ["metric", "train", "test", "published train", "published test"]
+    assert all(SUMMARY_CELL.match(cell) for cell in summary["train"].tolist() + summary["test"].tolist())
+    row = regression_cmp.table.iloc[0]
+    assert summary.loc["mean_squared_error", "test"] == f"{row['test_mean']:.3f} ± {row['test_std']:.3f}"
+    assert summary.loc["mean_squared_error", "published test"] == "0.001"
+    assert summary.loc["huber", "published train"] == "—"
+
+
+def test_summary_and_records_without_published_numbers(csv_cmp):
+    assert list(csv_cmp.summary().columns) == ["metric", "train", "test"]
+    (record,) = csv_cmp.records()
+    assert set(record) == {"loss", "metric", "train_mean", "train_std", "test_mean", "test_std"}
+    assert record["loss"] == "binary_crossentropy" and record["metric"] == "accuracy"
+
+
+def test_records(regression_cmp):
+    records = regression_cmp.records()
+    assert [r["loss"] for r in records] == ["mean_squared_error", "huber"]
+    assert list(records[0]) == ["loss", "metric", "train_mean", "train_std", "test_mean", "test_std",
+                                "published_train", "published_test"]
+    row = regression_cmp.table.iloc[1]
+    assert records[1]["test_mean"] == round(float(row["test_mean"]), 6)
+    assert records[1]["published_train"] is None
+    assert records[0]["published_test"] == 0.001
+    json.dumps(records)  # plain Python types only
+
+
+def test_compare_losses_accepts_explicit_seeds_and_a_single_loss():
+    comparison = cp.compare_losses("regression", "mse", seeds=[1, 0], epochs=EPOCHS, progress=False)
+    assert comparison.seeds == (1, 0)
+    assert comparison.table["loss"].tolist() == ["mean_squared_error"]
+    assert comparison.results["mean_squared_error"][0] == compare.run("regression", "mse", 1, epochs=EPOCHS)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"losses": ["mse", "mean_squared_error"]}, "losses are repeated: mse, mean_squared_error"),
+        ({"losses": ["huber", "huber"]}, "losses are repeated"),
+        ({"losses": []}, "losses must name at least one loss"),
+        ({"losses": ["mse", "hinge"]}, "loss 'hinge' is for binary problems, not regression"),
+        ({"losses": ["mse"], "seeds": 0}, "seeds must name at least one seed"),
+        ({"losses": ["mse"], "seeds": []}, "seeds must name at least one seed"),
+    ],
+)
+def test_compare_losses_rejects(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        cp.compare_losses("regression", epochs=EPOCHS, progress=False, **kwargs)
+
+
+# ---------------------------------------------------------------- progress bar
+
+
+def settle_stderr(capfd):
+    """Start TensorFlow and drop what it wrote so far.
+
+    Its C++ start-up lines (import, device discovery) go to file descriptor 2 unless
+    ``TF_CPP_MIN_LOG_LEVEL=3``; they are not the progress bar.
+    """
+    import tensorflow as tf
+
+    tf.constant(0.0) + 1.0
+    capfd.readouterr()
+
+
+def test_no_progress_bar_when_companion_progress_is_0(monkeypatch, capfd):
+    settle_stderr(capfd)
+    monkeypatch.setenv("COMPANION_PROGRESS", "0")
+    cp.compare_losses("regression", ["mse"], seeds=SEEDS, epochs=EPOCHS)
+    out, err = capfd.readouterr()
+    assert (out, err) == ("", "")
+
+
+def test_progress_bar_on_request(monkeypatch, capfd):
+    settle_stderr(capfd)
+    monkeypatch.setenv("COMPANION_PROGRESS", "1")
+    cp.compare_losses("regression", ["mse"], seeds=SEEDS, epochs=EPOCHS)
+    out, err = capfd.readouterr()
+    assert out == ""
+    assert "regression" in err and f"{SEEDS}/{SEEDS}" in err
+
+
+@pytest.mark.parametrize(
+    "setting, progress, shown",
+    [("0", None, False), ("off", None, False), ("1", None, True), ("yes", None, True), ("auto", None, False),
+     ("0", True, True), ("1", False, False)],
+)
+def test_progress_setting(monkeypatch, setting, progress, shown):
+    monkeypatch.setenv("COMPANION_PROGRESS", setting)
+    assert compare._show_progress(progress) is shown  # "auto": stderr is captured, not a terminal
+
+
+# ---------------------------------------------------------------- the command line, in process
+
+
+def run_cli(capsys, *args):
+    code = main(["compare", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_cli_table_on_regression(capsys):
+    code, out, err = run_cli(capsys, "--problem", "regression", "--losses", "mse,huber",
+                             "--seeds", str(SEEDS), "--epochs", str(EPOCHS))
+    assert code == 0 and err == ""
+    lines = out.splitlines()
+    assert lines[0] == f"regression (regression), {SEEDS} seeds, {EPOCHS} epochs"
+    assert lines[1].split() == ["metric", "train", "test", "published", "train", "published", "test"]
+    assert lines[3].split()[:2] == ["mean_squared_error", "mse"]
+    assert lines[3].split()[-2:] == ["0.000", "0.001"]
+    assert lines[4].split()[0] == "huber" and lines[4].split()[-2:] == ["—", "—"]
+    assert len(lines) == 5
+
+
+def test_cli_default_losses_on_circles(capsys):
+    code, out, _ = run_cli(capsys, "--problem", "circles", "--seeds", str(SEEDS), "--epochs", str(EPOCHS))
+    assert code == 0
+    rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[3:]}
+    assert rows == {"binary_crossentropy": "accuracy", "hinge": "sign_accuracy", "squared_hinge": "sign_accuracy"}
+
+
+def test_cli_json_on_blobs_matches_compare_losses(capsys):
+    code, out, _ = run_cli(capsys, "--problem", "blobs", "--losses", "categorical_crossentropy,kld",
+                           "--seeds", str(SEEDS), "--epochs", str(EPOCHS), "--format", "json")
+    assert code == 0
+    records = json.loads(out)
+    assert [r["loss"] for r in records] == ["categorical_crossentropy", "kl_divergence"]
+    for record in records:
+        assert set(record) == {"loss", "metric", "train_mean", "train_std", "test_mean", "test_std",
+                               "published_train", "published_test"}
+        assert record["metric"] == "accuracy"
+    assert (records[1]["published_train"], records[1]["published_test"]) == (0.822, 0.822)
+    expected = cp.compare_losses("blobs", ["categorical_crossentropy"], seeds=SEEDS, epochs=EPOCHS, progress=False)
+    assert records[0]["test_mean"] == round(float(expected.table["test_mean"][0]), 6)
+
+
+def test_cli_json_on_a_csv_file(capsys):
+    code, out, _ = run_cli(capsys, "--problem", SMALL, "--target", "label", "--losses", "binary_crossentropy",
+                           "--seeds", str(SEEDS), "--epochs", str(EPOCHS), "--format", "json")
+    assert code == 0
+    (record,) = json.loads(out)
+    assert set(record) == {"loss", "metric", "train_mean", "train_std", "test_mean", "test_std"}
+    assert 0.0 <= record["test_mean"] <= 1.0 and record["test_std"] >= 0.0
+
+
+def test_cli_table_on_a_csv_file(capsys):
+    code, out, _ = run_cli(capsys, "--problem", SMALL, "--target", "label", "--losses", "binary_crossentropy",
+                           "--seeds", str(SEEDS), "--epochs", str(EPOCHS))
+    assert code == 0
+    assert out.splitlines()[0] == f"small (binary), {SEEDS} seeds, {EPOCHS} epochs"
+    assert "published" not in out
+
+
+BAD_INPUTS = [
+    # (arguments after "compare", what the one-line message must say)
+    (["--problem", "regression", "--losses", "mse,cosine"], "unknown loss 'cosine'"),
+    (["--problem", "regression", "--losses", "kullback_leibler_divergence"], "removed in Keras 3"),
+    (["--problem", "circles", "--losses", "mse"], "loss 'mean_squared_error' is for regression problems, not binary"),
+    (["--problem", "regression", "--losses", "mse,mean_squared_error"], "names a loss twice"),
+    (["--problem", "regression", "--losses", ","], "--losses names no loss"),
+    (["--problem", str(DATA / "nowhere.csv"), "--target", "label"], "no such file"),
+    (["--problem", SMALL, "--target", "price"], "column 'price' not in"),
+    (["--problem", SMALL], "a CSV problem needs --target COLUMN"),
+    (["--problem", str(DATA / "nonnumeric.csv"), "--target", "label"], "non-numeric feature column(s)"),
+    (["--problem", str(DATA / "single_class.csv"), "--target", "label"], "fewer than two classes"),
+    (["--problem", str(DATA / "missing_values.csv"), "--target", "label"], "has missing values"),
+    (["--problem", "moons"], "unknown problem 'moons'"),
+    (["--problem", "circles", "--task", "regression"], "is a binary problem, not regression"),
+    (["--problem", "regression", "--seeds", "0"], "argument --seeds: expected a positive integer, got 0"),
+    (["--problem", "regression", "--epochs", "ten"], "argument --epochs: expected a positive integer, got 'ten'"),
+    (["--problem", "regression", "--format", "xml"], "argument --format: invalid choice"),
+    (["--losses", "mse"], "the following arguments are required: --problem"),
+]
+
+
+@pytest.mark.parametrize("args, message", BAD_INPUTS, ids=[m for _, m in BAD_INPUTS])
+def test_cli_bad_input_exits_2_with_one_line(capsys, args, message):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", *args])
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and err.endswith("\n"), err
+    assert err.startswith("python -m companion")
+    assert message in err
+    assert "Traceback" not in err
+
+
+def test_cli_without_a_command_exits_2(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main([])
+    assert exit_info.value.code == 2
+    assert capsys.readouterr().err.count("\n") == 1
+
+
+# ---------------------------------------------------------------- the command line, as a reader runs it
+
+
+def python_m_companion(*args):
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", COMPANION_PROGRESS="0")
+    return subprocess.run([sys.executable, "-m", "companion", "compare", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, timeout=300)
+
+
+def test_python_m_companion_compare_json():
+    proc = python_m_companion("--problem", "tests/data/small.csv", "--target", "label", "--losses",
+                              "binary_crossentropy,hinge", "--seeds", "2", "--epochs", "2", "--format", "json")
+    assert proc.returncode == 0, proc.stderr
+    records = json.loads(proc.stdout)
+    assert [(r["loss"], r["metric"]) for r in records] == [("binary_crossentropy", "accuracy"),
+                                                           ("hinge", "sign_accuracy")]
+    assert "Traceback" not in proc.stderr
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [(["--problem", "tests/data/single_class.csv", "--target", "label"], "fewer than two classes"),
+     (["--problem", "circles", "--losses", "mae"], "is for regression problems, not binary")],
+)
+def test_python_m_companion_bad_input(args, message):
+    proc = python_m_companion(*args)
+    assert proc.returncode == 2
+    assert proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and message in lines[0], proc.stderr

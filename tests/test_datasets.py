@@ -1,0 +1,365 @@
+"""Tests for companion.datasets: the seed's three problems, label encodings, CSV loading, outliers.
+
+``tests/data/small.csv`` has 120 rows: features ``x1 ~ N(5, 2)``, ``x2 ~ N(-3, 0.5)``,
+``x3 ~ U(0, 100)`` (rounded to 4 decimals) and ``label = 1`` where
+``(x1 - 5) / 2 + (x2 + 3) / 0.5 + 0.3 * noise > 0``, drawn with
+``np.random.default_rng(2024)`` in that order. ``nonnumeric.csv``, ``single_class.csv`` and
+``missing_values.csv`` are its first 12 rows with ``x2`` replaced by words, every label set to 1,
+and one ``x3`` left empty.
+"""
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from companion import datasets
+from companion.datasets import Split, contaminate, encode_labels, from_csv
+
+DATA = Path(__file__).parent / "data"
+SMALL = DATA / "small.csv"
+FEATURES = ["x1", "x2", "x3"]
+
+
+@pytest.fixture(scope="module")
+def regression():
+    return datasets.regression()
+
+
+@pytest.fixture(scope="module")
+def circles():
+    return datasets.circles()
+
+
+@pytest.fixture(scope="module")
+def blobs():
+    return datasets.blobs()
+
+
+# ---------------------------------------------------------------- the seed's problems
+
+
+@pytest.mark.parametrize(
+    "loader, n_features, task, name, classes",
+    [
+        (datasets.regression, 20, "regression", "regression", None),
+        (datasets.circles, 2, "binary", "circles", [0, 1]),
+        (datasets.blobs, 2, "multiclass", "blobs", [0, 1, 2]),
+    ],
+)
+def test_seed_problem_shapes_and_labels(loader, n_features, task, name, classes):
+    split = loader()
+    assert split.X_train.shape == (500, n_features)
+    assert split.X_test.shape == (500, n_features)
+    assert split.y_train.shape == (500,)
+    assert split.y_test.shape == (500,)
+    assert split.X_train.dtype == np.float32
+    assert (split.task, split.name, split.n_features) == (task, name, n_features)
+    if classes is None:
+        assert split.y_train.dtype == np.float32
+        assert split.n_classes is None
+    else:
+        assert split.y_train.dtype == np.int64
+        assert sorted(set(split.y_train.tolist())) == classes
+        assert sorted(set(split.y_test.tolist())) == classes
+        assert split.n_classes == len(classes)
+
+
+def test_seed_problems_are_the_same_every_call(circles):
+    again = datasets.circles()
+    np.testing.assert_array_equal(again.X_train, circles.X_train)
+    np.testing.assert_array_equal(again.y_test, circles.y_test)
+
+
+def test_regression_is_standardized_over_all_1000_samples(regression):
+    X = np.concatenate([regression.X_train, regression.X_test]).astype("float64")
+    y = np.concatenate([regression.y_train, regression.y_test]).astype("float64")
+    np.testing.assert_allclose(X.mean(axis=0), 0.0, atol=1e-6)
+    np.testing.assert_allclose(X.std(axis=0), 1.0, atol=1e-5)
+    assert abs(y.mean()) < 1e-6
+    assert abs(y.std() - 1.0) < 1e-5
+    # ... but not per half: the split keeps the seed's global scaling.
+    assert abs(regression.y_train.mean()) > 1e-3
+
+
+def test_regression_matches_the_seed_recipe(regression):
+    from sklearn.datasets import make_regression
+
+    X, y = make_regression(n_samples=1000, n_features=20, noise=0.1, random_state=1)
+    X = (X - X.mean(axis=0)) / X.std(axis=0)
+    y = (y - y.mean()) / y.std()
+    np.testing.assert_allclose(regression.X_train, X[:500], rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(regression.y_test, y[500:], rtol=1e-5, atol=1e-5)
+
+
+def test_circles_and_blobs_match_the_seed_recipe(circles, blobs):
+    from sklearn.datasets import make_blobs, make_circles
+
+    X, y = make_circles(n_samples=1000, noise=0.1, random_state=1)
+    np.testing.assert_allclose(circles.X_test, X[500:], rtol=1e-6)
+    np.testing.assert_array_equal(circles.y_train, y[:500])
+    X, y = make_blobs(n_samples=1000, centers=3, n_features=2, cluster_std=2, random_state=2)
+    np.testing.assert_allclose(blobs.X_train, X[:500], rtol=1e-6)
+    np.testing.assert_array_equal(blobs.y_test, y[500:])
+
+
+def test_n_train_moves_the_boundary():
+    split = datasets.blobs(n_samples=300, n_train=100)
+    assert (len(split.X_train), len(split.X_test)) == (100, 200)
+
+
+# ---------------------------------------------------------------- encode_labels
+
+
+def test_encode_float_keeps_values():
+    out = encode_labels([0.5, -1.25, 3.0], "float")
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, [0.5, -1.25, 3.0])
+
+
+def test_encode_01_and_pm1():
+    y = np.array([0, 1, 1, 0])
+    out01 = encode_labels(y, "01")
+    assert out01.dtype == np.float32
+    np.testing.assert_array_equal(out01, [0.0, 1.0, 1.0, 0.0])
+    pm1 = encode_labels(y, "pm1")
+    assert pm1.dtype == np.float32
+    np.testing.assert_array_equal(pm1, [-1.0, 1.0, 1.0, -1.0])
+
+
+def test_encode_integer_and_onehot():
+    y = [2, 0, 1, 2]
+    out = encode_labels(y, "integer")
+    assert out.dtype == np.int64
+    np.testing.assert_array_equal(out, y)
+    onehot = encode_labels(y, "onehot")
+    assert onehot.dtype == np.float32
+    np.testing.assert_array_equal(onehot, [[0, 0, 1], [1, 0, 0], [0, 1, 0], [0, 0, 1]])
+    wide = encode_labels([0, 1], "onehot", n_classes=4)
+    np.testing.assert_array_equal(wide, [[1, 0, 0, 0], [0, 1, 0, 0]])
+
+
+def test_encode_onehot_of_the_seed_blobs(blobs):
+    onehot = encode_labels(blobs.y_train, "onehot", blobs.n_classes)
+    assert onehot.shape == (500, 3)
+    np.testing.assert_array_equal(onehot.sum(axis=1), 1.0)
+    np.testing.assert_array_equal(onehot.argmax(axis=1), blobs.y_train)
+
+
+def test_encode_accepts_float_valued_integer_labels():
+    np.testing.assert_array_equal(encode_labels(np.array([0.0, 1.0]), "pm1"), [-1.0, 1.0])
+
+
+@pytest.mark.parametrize(
+    "y, fmt, n_classes, message",
+    [
+        ([0, 1], "sparse", None, "label format must be one of"),
+        ([[0], [1]], "01", None, r"shape \(n,\)"),
+        ([0, -1], "integer", None, "non-negative integers"),
+        ([0, 0.5], "onehot", None, "non-negative integers"),
+        ([0, 2], "01", None, "'01' labels must be 0 or 1"),
+        ([0, 2], "pm1", None, "'pm1' encoding needs 0/1 labels"),
+        ([0, 3], "onehot", 3, "out of range for n_classes=3"),
+    ],
+)
+def test_encode_labels_rejects(y, fmt, n_classes, message):
+    with pytest.raises(ValueError, match=message):
+        encode_labels(y, fmt, n_classes)
+
+
+# ---------------------------------------------------------------- from_csv
+
+
+def reference_split(path, target, n_train, random_state=0):
+    """Recompute from_csv's shuffle and train-set standardization independently."""
+    frame = pd.read_csv(path)
+    X = frame.drop(columns=[target]).to_numpy(dtype="float64")
+    y = frame[target].to_numpy()
+    order = np.random.default_rng(random_state).permutation(len(X))
+    X, y = X[order], y[order]
+    mean, std = X[:n_train].mean(axis=0), X[:n_train].std(axis=0)
+    return (X - mean) / std, y, n_train
+
+
+def test_from_csv_binary_small():
+    split = from_csv(SMALL, "label")
+    assert split.task == "binary"
+    assert split.name == "small"
+    assert split.X_train.shape == (60, 3)
+    assert split.X_test.shape == (60, 3)
+    assert split.y_train.dtype == np.int64
+    assert set(split.y_train.tolist()) | set(split.y_test.tolist()) == {0, 1}
+    assert split.n_classes == 2
+    # 52 of the 120 labels are 1, whatever the shuffle.
+    assert int(split.y_train.sum() + split.y_test.sum()) == 52
+
+
+def test_from_csv_standardizes_with_training_statistics():
+    split = from_csv(SMALL, "label")
+    np.testing.assert_allclose(split.X_train.mean(axis=0), 0.0, atol=1e-6)
+    np.testing.assert_allclose(split.X_train.std(axis=0), 1.0, atol=1e-5)
+    # The test set is transformed with the *training* mean and std, so it is not exactly centred.
+    assert np.abs(split.X_test.mean(axis=0)).max() > 1e-3
+    X, y, n = reference_split(SMALL, "label", 60)
+    np.testing.assert_allclose(split.X_train, X[:n], rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(split.X_test, X[n:], rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(split.y_test, y[n:])
+
+
+def test_from_csv_shuffle_is_reproducible():
+    a = from_csv(SMALL, "label", random_state=3)
+    b = from_csv(SMALL, "label", random_state=3)
+    c = from_csv(SMALL, "label", random_state=4)
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    np.testing.assert_array_equal(a.y_test, b.y_test)
+    assert not np.array_equal(a.y_train, c.y_train)
+    X, _, n = reference_split(SMALL, "label", 60, random_state=4)
+    np.testing.assert_allclose(c.X_train, X[:n], rtol=1e-5, atol=1e-6)
+
+
+def test_from_csv_sizes():
+    assert len(from_csv(SMALL, "label", n_train=90).X_train) == 90
+    assert len(from_csv(SMALL, "label", test_fraction=0.25).X_test) == 30
+
+
+def write_csv(tmp_path, name, columns):
+    path = tmp_path / name
+    pd.DataFrame(columns).to_csv(path, index=False)
+    return path
+
+
+def test_from_csv_infers_regression_and_standardizes_y(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=40)
+    path = write_csv(tmp_path, "reg.csv", {"a": x, "b": rng.normal(size=40), "price": 100 + 7 * x})
+    split = from_csv(path, "price")
+    assert split.task == "regression"
+    assert split.y_train.dtype == np.float32
+    assert abs(split.y_train.mean()) < 1e-5
+    assert abs(split.y_train.std() - 1.0) < 1e-5
+
+
+def test_from_csv_infers_multiclass_from_strings_in_sorted_order(tmp_path):
+    rng = np.random.default_rng(1)
+    names = np.array(["cat", "ant", "bee"])[rng.integers(0, 3, size=30)]
+    path = write_csv(tmp_path, "animals.csv", {"a": rng.normal(size=30), "kind": names})
+    split = from_csv(path, "kind", random_state=0)
+    assert split.task == "multiclass"
+    assert split.n_classes == 3
+    order = np.random.default_rng(0).permutation(30)
+    expected = np.searchsorted(["ant", "bee", "cat"], names[order])
+    np.testing.assert_array_equal(np.concatenate([split.y_train, split.y_test]), expected)
+
+
+def test_from_csv_many_integer_values_is_regression(tmp_path):
+    path = write_csv(tmp_path, "counts.csv", {"a": np.arange(50.0), "count": np.arange(50) * 3})
+    assert from_csv(path, "count").task == "regression"
+
+
+def test_from_csv_task_override(tmp_path):
+    split = from_csv(SMALL, "label", task="regression")
+    assert split.task == "regression"
+    assert abs(split.y_train.mean()) < 1e-5
+
+
+@pytest.mark.parametrize(
+    "path, target, kwargs, message",
+    [
+        (DATA / "does_not_exist.csv", "label", {}, "no such file"),
+        (SMALL, "price", {}, r"column 'price' not in .*columns: x1, x2, x3, label"),
+        (DATA / "nonnumeric.csv", "label", {}, r"non-numeric feature column\(s\) in .*: x2"),
+        (DATA / "single_class.csv", "label", {}, "'label' has fewer than two classes"),
+        (DATA / "single_class.csv", "label", {"task": "binary"}, "fewer than two classes"),
+        (DATA / "missing_values.csv", "label", {}, "has missing values"),
+        (SMALL, "label", {"task": "ordinal"}, "task must be one of"),
+    ],
+)
+def test_from_csv_rejects(path, target, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        from_csv(path, target, **kwargs)
+
+
+def test_from_csv_rejects_three_classes_as_binary(tmp_path):
+    path = write_csv(tmp_path, "three.csv", {"a": np.arange(9.0), "y": [0, 1, 2] * 3})
+    with pytest.raises(ValueError, match="binary task needs exactly two classes"):
+        from_csv(path, "y", task="binary")
+
+
+def test_from_csv_rejects_no_features_and_too_few_rows(tmp_path):
+    with pytest.raises(ValueError, match="no feature columns"):
+        from_csv(write_csv(tmp_path, "only.csv", {"y": [0, 1, 0, 1]}), "y")
+    with pytest.raises(ValueError, match="3 rows"):
+        from_csv(write_csv(tmp_path, "tiny.csv", {"a": [1.0, 2.0, 3.0], "y": [0, 1, 0]}), "y")
+
+
+# ---------------------------------------------------------------- contaminate
+
+
+@pytest.mark.parametrize("fraction, count", [(0.0, 0), (0.1, 50), (0.25, 125), (1.0, 500)])
+def test_contaminate_corrupts_round_fraction_times_n(regression, fraction, count):
+    dirty = contaminate(regression, fraction, magnitude=10.0)
+    delta = dirty.y_train - regression.y_train
+    changed = delta != 0
+    assert int(changed.sum()) == count
+    np.testing.assert_allclose(np.abs(delta[changed]), 10.0, rtol=1e-5)
+    np.testing.assert_array_equal(dirty.y_test, regression.y_test)
+    np.testing.assert_array_equal(dirty.X_train, regression.X_train)
+    assert dirty.name == f"regression+{fraction:.0%} outliers"
+
+
+def test_contaminate_is_seeded_and_leaves_the_input_alone(regression):
+    before = regression.y_train.copy()
+    a = contaminate(regression, 0.2, random_state=5)
+    b = contaminate(regression, 0.2, random_state=5)
+    c = contaminate(regression, 0.2, random_state=6)
+    np.testing.assert_array_equal(a.y_train, b.y_train)
+    assert not np.array_equal(a.y_train, c.y_train)
+    np.testing.assert_array_equal(regression.y_train, before)
+    signs = np.sign((a.y_train - regression.y_train)[a.y_train != regression.y_train])
+    assert set(signs.tolist()) == {-1.0, 1.0}
+
+
+def test_contaminate_rejects(circles, regression):
+    with pytest.raises(ValueError, match="needs a regression split, got a binary split"):
+        contaminate(circles, 0.1)
+    for fraction in (-0.1, 1.5):
+        with pytest.raises(ValueError, match=r"fraction must be in \[0, 1\]"):
+            contaminate(regression, fraction)
+
+
+# ---------------------------------------------------------------- Split
+
+
+def arrays(n_train=4, n_test=3, d=2):
+    rng = np.random.default_rng(0)
+    return rng.normal(size=(n_train, d)), np.zeros(n_train), rng.normal(size=(n_test, d)), np.zeros(n_test)
+
+
+def test_split_properties():
+    X, y, Xt, yt = arrays()
+    split = Split(X, y.astype(int), Xt, np.array([0, 4, 1]), task="multiclass")
+    assert split.n_features == 2
+    assert split.n_classes == 5  # the largest label in either set, plus one
+    assert split.name == "data"
+    onehot = Split(X, np.eye(3)[[0, 1, 2, 0]], Xt, yt, task="multiclass")
+    assert onehot.n_classes == 3
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"task": "ranking"}, "task must be one of"),
+        ({"X_train": np.zeros(4)}, r"train split needs X of shape \(n, n_features\)"),
+        ({"y_test": np.zeros(2)}, "test split needs X of shape"),
+        ({"y_train": np.zeros((4, 1, 1))}, "train split needs"),
+        ({"X_train": np.zeros((0, 2)), "y_train": np.zeros(0)}, "train split is empty"),
+        ({"X_test": np.zeros((3, 5))}, "different feature counts: 2 vs 5"),
+    ],
+)
+def test_split_rejects(change, message):
+    X, y, Xt, yt = arrays()
+    fields = {"X_train": X, "y_train": y, "X_test": Xt, "y_test": yt, "task": "regression"}
+    fields.update(change)
+    with pytest.raises(ValueError, match=message):
+        Split(**fields)
