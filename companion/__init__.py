@@ -12,6 +12,8 @@ Organised by topic:
 * :mod:`companion.compare` -- multi-seed loss comparisons and their command line
 * :mod:`companion.gradients` -- closed-form gradients of the reference losses
 * :mod:`companion.scratch` -- a two-layer NumPy network with hand-written backpropagation
+* :mod:`companion.custom` -- a custom loss and metric that save and reload, seed 001's problem, a two-head model
+  (imports Keras, so it loads on first use: ``companion.custom`` or ``from companion import custom``)
 
 ``import companion`` imports NumPy only and changes no global state. TensorFlow,
 scikit-learn and matplotlib are imported by the functions that need them.
@@ -27,14 +29,30 @@ from .training import FitResult, epochs_to_reach, fit, fit_keras, reinitialize, 
 
 __version__ = "0.1.0"
 
+_LAZY = {"custom": None, "PinballLoss": "custom", "BinaryF1Score": "custom", "tolerance_targets": "custom",
+         "two_head_mlp": "custom"}
+
+
+def __getattr__(name):
+    """Load :mod:`companion.custom` on first use: it imports Keras to register its classes."""
+    if name in _LAZY:
+        import importlib
+
+        module = importlib.import_module(".custom", __name__)
+        return module if _LAZY[name] is None else getattr(module, name)
+    raise AttributeError(f"module 'companion' has no attribute {name!r}")
+
 __all__ = [
     "FitResult",
+    "BinaryF1Score",
+    "PinballLoss",
     "Problem",
     "Split",
     "compare",
     "compare_losses",
     "contaminate",
     "cross_entropy",
+    "custom",
     "datasets",
     "encode_labels",
     "entropy",
@@ -56,6 +74,8 @@ __all__ = [
     "set_seed",
     "sgd",
     "sign_accuracy",
+    "tolerance_targets",
     "training",
+    "two_head_mlp",
     "within_tolerance",
 ]

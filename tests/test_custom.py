@@ -1,0 +1,269 @@
+"""Tests for companion.custom: PinballLoss, BinaryF1Score, tolerance_targets and two_head_mlp."""
+
+import keras
+import numpy as np
+import pytest
+import tensorflow as tf
+from sklearn.metrics import f1_score
+
+import companion as cp
+from companion.custom import BinaryF1Score, PinballLoss, tolerance_targets, two_head_mlp
+
+
+def pinball_reference(y_true, y_pred, q):
+    error = np.asarray(y_true, dtype=float) - np.asarray(y_pred, dtype=float)
+    return np.mean(np.maximum(q * error, (q - 1.0) * error), axis=-1)
+
+
+# ---------------------------------------------------------------- PinballLoss
+
+
+def test_pinball_perfect_prediction_is_zero():
+    y = np.array([[0.2, 0.7], [1.0, -3.0]])
+    assert float(PinballLoss(quantile=0.3)(y, y)) == 0.0
+
+
+def test_pinball_hand_computed_constant():
+    # errors (y_true - y_pred): +1 costs 0.9, -1 costs 0.1, +2 costs 1.8, -4 costs 0.4
+    loss = PinballLoss(quantile=0.9)
+    y_true = np.array([[1.0, 1.0], [2.0, -4.0]])
+    y_pred = np.array([[0.0, 2.0], [0.0, 0.0]])
+    assert float(loss(y_true, y_pred)) == pytest.approx((0.9 + 0.1 + 1.8 + 0.4) / 4, rel=1e-6)
+
+
+def test_pinball_per_sample_values_match_reference():
+    rng = np.random.default_rng(0)
+    y_true, y_pred = rng.normal(size=(6, 3)), rng.normal(size=(6, 3))
+    values = PinballLoss(quantile=0.25, reduction=None)(y_true, y_pred)
+    assert values.shape == (6,)
+    np.testing.assert_allclose(np.asarray(values), pinball_reference(y_true, y_pred, 0.25), rtol=1e-5, atol=1e-6)
+
+
+def test_pinball_median_is_half_the_mae():
+    rng = np.random.default_rng(1)
+    y_true, y_pred = rng.normal(size=(20, 4)), rng.normal(size=(20, 4))
+    mae = float(keras.losses.MeanAbsoluteError()(y_true, y_pred))
+    assert float(PinballLoss(quantile=0.5)(y_true, y_pred)) == pytest.approx(mae / 2, rel=1e-5)
+
+
+def test_pinball_aligns_labels_without_broadcasting():
+    rng = np.random.default_rng(2)
+    y_true, y_pred = rng.normal(size=(5,)), rng.normal(size=(5, 1))
+    loss = PinballLoss(quantile=0.8)
+    expected = np.mean(pinball_reference(y_true[:, None], y_pred, 0.8))
+    assert float(loss(y_true, y_pred)) == pytest.approx(expected, rel=1e-5)
+
+
+@pytest.mark.parametrize("quantile", [0.0, 1.0, -0.1, 1.5])
+def test_pinball_rejects_quantiles_outside_the_open_interval(quantile):
+    with pytest.raises(ValueError, match="quantile"):
+        PinballLoss(quantile=quantile)
+
+
+def test_pinball_has_a_gradient_that_points_to_the_quantile():
+    # Under-predictions are pushed up with slope q, over-predictions down with slope 1 - q.
+    y_pred = tf.Variable([[0.0], [2.0]])
+    with tf.GradientTape() as tape:
+        value = PinballLoss(quantile=0.9, reduction="sum")(np.array([[1.0], [1.0]]), y_pred)
+    gradient = tape.gradient(value, y_pred).numpy()[:, 0]
+    np.testing.assert_allclose(gradient, [-0.9, 0.1], rtol=1e-6)
+
+
+def test_pinball_get_config_from_config_round_trip():
+    loss = PinballLoss(quantile=0.3, name="q30", reduction="sum")
+    config = loss.get_config()
+    assert config == {"name": "q30", "reduction": "sum", "quantile": 0.3}
+    clone = PinballLoss.from_config(config)
+    assert (clone.quantile, clone.name, clone.reduction) == (0.3, "q30", "sum")
+
+
+def test_pinball_is_registered_for_deserialization():
+    serialized = keras.losses.serialize(PinballLoss(quantile=0.7))
+    assert serialized["registered_name"] == "companion>PinballLoss"
+    clone = keras.losses.deserialize(serialized)
+    assert isinstance(clone, PinballLoss) and clone.quantile == 0.7
+
+
+def _trained_model(loss, seed=0):
+    split = tolerance_targets(n_samples=120, n_train=80, random_state=seed)
+    cp.set_seed(seed)
+    model = cp.mlp(split.n_features, hidden=(8,), outputs=5, activation="sigmoid")
+    model.compile(loss=loss, optimizer=keras.optimizers.Adam(learning_rate=0.01))
+    model.fit(split.X_train, split.y_train / 100, epochs=2, batch_size=16, verbose=0)
+    return model, split
+
+
+def test_pinball_model_save_and_reload_round_trip(tmp_path):
+    model, split = _trained_model(PinballLoss(quantile=0.9))
+    path = tmp_path / "pinball.keras"
+    model.save(path)
+    reloaded = keras.saving.load_model(path)  # no custom_objects: the class is registered
+    assert isinstance(reloaded.loss, PinballLoss)
+    assert reloaded.loss.quantile == 0.9
+    x, y = split.X_test, split.y_test / 100
+    before, after = model.predict(x, verbose=0), reloaded.predict(x, verbose=0)
+    np.testing.assert_array_equal(before, after)
+    assert float(reloaded.loss(y, after)) == pytest.approx(float(model.loss(y, before)), rel=1e-7)
+    assert reloaded.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0), rel=1e-6)
+
+
+def test_function_loss_needs_custom_objects_to_reload(tmp_path):
+    def scaled_abs_error(y_true, y_pred):
+        return keras.ops.mean(keras.ops.abs(y_true - y_pred), axis=-1)
+
+    model, split = _trained_model(scaled_abs_error)
+    path = tmp_path / "function.keras"
+    model.save(path)
+    with pytest.raises(TypeError, match="Could not locate function 'scaled_abs_error'"):
+        keras.saving.load_model(path)
+    reloaded = keras.saving.load_model(path, custom_objects={"scaled_abs_error": scaled_abs_error})
+    x, y = split.X_test, split.y_test / 100
+    assert reloaded.evaluate(x, y, verbose=0) == pytest.approx(model.evaluate(x, y, verbose=0), rel=1e-6)
+
+
+# -------------------------------------------------------------- BinaryF1Score
+
+
+def _classifier_outputs(n=300, seed=0, positive_rate=0.4):
+    rng = np.random.default_rng(seed)
+    y_true = (rng.random(n) < positive_rate).astype("float32")
+    y_pred = np.clip(0.35 * y_true + 0.65 * rng.random(n), 0, 1).astype("float32")[:, None]
+    return y_true, y_pred
+
+
+@pytest.mark.parametrize("batch_size", [1, 7, 32, 300])
+def test_f1_over_batches_equals_f1_of_the_whole_set(batch_size):
+    y_true, y_pred = _classifier_outputs()
+    expected = f1_score(y_true, y_pred[:, 0] > 0.5)
+    assert 0.2 < expected < 0.95  # a non-trivial case
+    metric = BinaryF1Score()
+    for start in range(0, len(y_true), batch_size):
+        metric.update_state(y_true[start:start + batch_size], y_pred[start:start + batch_size])
+    assert float(metric.result()) == pytest.approx(expected, rel=1e-6)
+
+
+def test_f1_matches_keras_f1score_and_the_threshold_is_used():
+    y_true, y_pred = _classifier_outputs(seed=3)
+    for threshold in (0.3, 0.5, 0.7):
+        ours = BinaryF1Score(threshold=threshold)
+        theirs = keras.metrics.F1Score(threshold=threshold)
+        ours.update_state(y_true, y_pred)
+        theirs.update_state(y_true[:, None], y_pred)
+        assert float(ours.result()) == pytest.approx(float(np.asarray(theirs.result())[0]), rel=1e-6)
+        assert float(ours.result()) == pytest.approx(f1_score(y_true, y_pred[:, 0] > threshold), rel=1e-6)
+
+
+def test_f1_sample_weight_matches_scikit_learn():
+    y_true, y_pred = _classifier_outputs(seed=4)
+    weight = np.random.default_rng(5).random(len(y_true)).astype("float32")
+    metric = BinaryF1Score()
+    metric.update_state(y_true, y_pred, sample_weight=weight)
+    expected = f1_score(y_true, y_pred[:, 0] > 0.5, sample_weight=weight)
+    assert float(metric.result()) == pytest.approx(expected, rel=1e-5)
+
+
+def test_f1_is_zero_without_positives_and_resets():
+    metric = BinaryF1Score()
+    metric.update_state(np.zeros(4), np.full((4, 1), 0.1))
+    assert float(metric.result()) == 0.0
+    metric.update_state(np.array([1.0]), np.array([[0.9]]))
+    assert float(metric.result()) == 1.0
+    metric.reset_state()
+    assert float(metric.result()) == 0.0
+    assert all(float(v.numpy()) == 0.0 for v in metric.variables)
+
+
+def test_f1_get_config_from_config_round_trip():
+    metric = BinaryF1Score(threshold=0.25, name="f1_low")
+    clone = BinaryF1Score.from_config(metric.get_config())
+    assert (clone.threshold, clone.name) == (0.25, "f1_low")
+
+
+def test_f1_in_evaluate_does_not_depend_on_the_batch_size():
+    y_true, _ = _classifier_outputs(n=64, seed=6)
+    x = np.random.default_rng(7).normal(size=(64, 3)).astype("float32")
+    cp.set_seed(0)
+    model = cp.mlp(3, hidden=(4,), activation="sigmoid")
+    model.compile(loss="binary_crossentropy", optimizer="adam", metrics=[BinaryF1Score()])
+    expected = f1_score(y_true, model.predict(x, verbose=0)[:, 0] > 0.5)
+    scores = [model.evaluate(x, y_true, batch_size=b, verbose=0, return_dict=True)["f1"] for b in (4, 64)]
+    assert scores == pytest.approx([expected, expected], rel=1e-6)
+
+
+# ---------------------------------------------------------- tolerance_targets
+
+
+def test_tolerance_targets_shapes_range_and_split():
+    split = tolerance_targets()
+    assert split.X_train.shape == (500, 8) and split.X_test.shape == (500, 8)
+    assert split.y_train.shape == (500, 5) and split.y_test.shape == (500, 5)
+    assert split.task == "regression" and split.name == "tolerance_targets"
+    for y in (split.y_train, split.y_test):
+        assert y.min() >= 0.0 and y.max() <= 100.0
+    assert 30 < split.y_train.mean() < 70
+
+
+def test_tolerance_targets_is_reproducible():
+    a, b, c = tolerance_targets(random_state=3), tolerance_targets(random_state=3), tolerance_targets(random_state=4)
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    np.testing.assert_array_equal(a.y_test, b.y_test)
+    assert not np.array_equal(a.y_train, c.y_train)
+
+
+def test_tolerance_targets_truth_and_noise():
+    split, truth = tolerance_targets(noise=0.0, return_truth=True)
+    assert truth.shape == (1000, 5)
+    np.testing.assert_allclose(split.y_train, truth[:500], rtol=1e-6)
+    np.testing.assert_allclose(split.y_test, truth[500:], rtol=1e-6)
+    noisy, truth_again = tolerance_targets(noise=4.0, return_truth=True)
+    np.testing.assert_array_equal(truth, truth_again)  # the noise is drawn after the targets
+    residual = (noisy.y_train - truth[:500])[(truth[:500] > 20) & (truth[:500] < 80)]
+    assert len(residual) > 500
+    assert residual.std() == pytest.approx(4.0, rel=0.1)
+
+
+@pytest.mark.parametrize("kwargs", [{"n_train": 0}, {"n_train": 1000}, {"noise": -1.0}, {"n_targets": 0},
+                                    {"n_features": 0}])
+def test_tolerance_targets_rejects_bad_arguments(kwargs):
+    with pytest.raises(ValueError):
+        tolerance_targets(**kwargs)
+
+
+# --------------------------------------------------------------- two_head_mlp
+
+
+def test_two_head_mlp_outputs_and_training_with_loss_weights():
+    split = tolerance_targets(n_samples=96, n_train=64)
+    targets = {"value": split.y_train[:, :1] / 100, "label": (split.y_train[:, 1:2] > 50).astype("float32")}
+    cp.set_seed(0)
+    model = two_head_mlp(split.n_features, hidden=(6, 3))
+    outputs = model(split.X_test[:5])
+    assert set(outputs) == {"value", "label"}
+    assert outputs["value"].shape == (5, 1) and outputs["label"].shape == (5, 1)
+    label = np.asarray(outputs["label"])
+    assert np.all((label > 0) & (label < 1))
+    model.compile(optimizer="adam", loss={"value": "mse", "label": "binary_crossentropy"},
+                  loss_weights={"value": 1.0, "label": 0.5}, metrics={"label": ["accuracy"]})
+    history = model.fit(split.X_train, targets, epochs=1, batch_size=16, verbose=0)
+    assert {"value_loss", "label_loss", "label_accuracy"} <= set(history.history)
+    total = history.history["loss"][0]
+    assert np.isfinite(total)
+
+
+def test_two_head_mlp_total_loss_is_the_weighted_sum():
+    split = tolerance_targets(n_samples=64, n_train=32)
+    x = split.X_train
+    targets = {"value": split.y_train[:, :1] / 100, "label": (split.y_train[:, 1:2] > 50).astype("float32")}
+    cp.set_seed(1)
+    model = two_head_mlp(split.n_features)
+    model.compile(optimizer="adam", loss={"value": "mse", "label": "binary_crossentropy"},
+                  loss_weights={"value": 2.0, "label": 0.25})
+    scores = model.evaluate(x, targets, batch_size=len(x), verbose=0, return_dict=True)
+    assert scores["loss"] == pytest.approx(2.0 * scores["value_loss"] + 0.25 * scores["label_loss"], rel=1e-5)
+
+
+@pytest.mark.parametrize("kwargs", [{"n_features": 0}, {"n_features": 3, "hidden": (0,)},
+                                    {"n_features": 3, "regression_name": "x", "classification_name": "x"}])
+def test_two_head_mlp_rejects_bad_arguments(kwargs):
+    with pytest.raises(ValueError):
+        two_head_mlp(**kwargs)
