@@ -25,23 +25,9 @@ import numpy as np
 from keras import ops
 
 from .datasets import Split
+from .metrics import _align
 
 __all__ = ["PinballLoss", "BinaryF1Score", "tolerance_targets", "two_head_mlp"]
-
-
-def _align(y_true, y_pred):
-    """Give ``y_true`` the rank of ``y_pred`` when they differ by a trailing axis of one.
-
-    Without this, ``(n,)`` labels against ``(n, 1)`` predictions broadcast to ``(n, n)``.
-    """
-    rank_true, rank_pred = len(y_true.shape), len(y_pred.shape)
-    if rank_true == rank_pred - 1 and y_pred.shape[-1] == 1:
-        y_true = ops.expand_dims(y_true, -1)
-    elif rank_pred == rank_true - 1 and y_true.shape[-1] == 1:
-        y_pred = ops.expand_dims(y_pred, -1)
-    elif rank_true != rank_pred:
-        raise ValueError(f"cannot align y_true of shape {y_true.shape} with y_pred of shape {y_pred.shape}")
-    return y_true, y_pred
 
 
 @keras.saving.register_keras_serializable(package="companion")
@@ -104,7 +90,7 @@ class PinballLoss(keras.losses.Loss):
         self.quantile = quantile
 
     def call(self, y_true, y_pred):
-        y_true, y_pred = _align(y_true, y_pred)
+        _, y_true, y_pred = _align(y_true, y_pred, dtype=None)
         error = y_true - y_pred
         return ops.mean(ops.maximum(self.quantile * error, (self.quantile - 1.0) * error), axis=-1)
 

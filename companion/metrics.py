@@ -17,11 +17,16 @@ broadcasting to ``(n, n)``.
 
 
 
-def _align(y_true, y_pred):
+def _align(y_true, y_pred, dtype="float32"):
+    """Give ``y_true`` and ``y_pred`` the same rank when they differ by one trailing axis.
+
+    Without this, ``(n,)`` labels against ``(n, 1)`` predictions broadcast to ``(n, n)``.
+    ``dtype=None`` keeps the tensors' own dtype (for losses computed in ``floatx``).
+    """
     from keras import ops
 
-    y_true = ops.convert_to_tensor(y_true, dtype="float32")
-    y_pred = ops.convert_to_tensor(y_pred, dtype="float32")
+    y_true = ops.convert_to_tensor(y_true, dtype=dtype)
+    y_pred = ops.convert_to_tensor(y_pred, dtype=dtype)
     rank_true, rank_pred = len(y_true.shape), len(y_pred.shape)
     if rank_true == rank_pred - 1:
         y_true = ops.expand_dims(y_true, -1)
