@@ -22,7 +22,7 @@ Two details that matter for that equality:
 
 import numpy as np
 
-from .gradients import GRADIENTS
+from .gradients import GRADIENTS, _sigmoid, _softmax
 from .losses import REFERENCE_LOSSES
 
 __all__ = ["TwoLayerNet", "batch_order", "keras_twin", "train_keras"]
@@ -404,14 +404,6 @@ def train_keras(model, X, y, epochs, batch_size=32, order=None):
     return {"loss": np.array(loss), "batch_loss": np.array(batch_loss)}
 
 
-def _sigmoid(z):
-    e = np.exp(-np.abs(z))
-    return np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e))
-
-
-def _softmax(z):
-    e = np.exp(z - np.max(z, axis=-1, keepdims=True))
-    return e / np.sum(e, axis=-1, keepdims=True)
 
 
 _ACTIVATIONS = {
