@@ -279,7 +279,7 @@ def two_head_mlp(n_features, hidden=(4,), regression_name="value", classificatio
         (batch, 1), classification_name: (batch, 1)}``. Compile it with losses,
         loss weights and metrics keyed by the same names, and pass targets as a dict.
         Weights are drawn from Keras's global seed: call
-        :func:`companion.set_seed` first for a reproducible model.
+        :func:`companion.training.set_seed` first for a reproducible model.
 
     Examples
     --------
