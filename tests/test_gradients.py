@@ -18,6 +18,7 @@ import tensorflow as tf  # noqa: E402
 from companion import gradients  # noqa: E402
 from companion.gradients import CONDITIONS, FORMULAS, GRADIENTS, LOGITS  # noqa: E402
 from companion.losses import EPSILON, REFERENCE_LOSSES  # noqa: E402
+from random_inputs import bits, counts, distributions, labels, one_hot, positive, probabilities, real, signs  # noqa: E402
 
 RTOL = 1e-5
 ATOL = 1e-9
@@ -38,44 +39,8 @@ def tape_gradient(name, y_true, y_pred, **kwargs):
 # prediction can be kept a safe distance from the target or from the hinge's margin.
 
 
-def real(rng, shape):
-    return rng.normal(scale=2.0, size=shape)
-
-
 def away_from_zero(rng, shape):
     return rng.choice([-1.0, 1.0], size=shape) * rng.uniform(0.2, 3.0, size=shape)
-
-
-def positive(rng, shape):
-    return rng.uniform(0.1, 5.0, size=shape)
-
-
-def counts(rng, shape):
-    return rng.poisson(2.0, size=shape).astype(float)
-
-
-def probabilities(rng, shape):
-    return rng.uniform(0.0, 1.0, size=shape)
-
-
-def bits(rng, shape):
-    return rng.integers(0, 2, size=shape).astype(float)
-
-
-def signs(rng, shape):
-    return rng.choice([-1.0, 1.0], size=shape)
-
-
-def distributions(rng, shape):
-    return rng.dirichlet(np.ones(shape[-1]), size=shape[:-1])
-
-
-def one_hot(rng, shape):
-    return np.eye(shape[-1])[rng.integers(shape[-1], size=shape[:-1])]
-
-
-def labels(rng, shape):
-    return rng.integers(shape[-1], size=shape[:-1])
 
 
 def off_target(rng, y_true, shape):

@@ -13,6 +13,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 from companion.losses import EPSILON, REFERENCE_LOSSES  # noqa: E402
+from random_inputs import bits, counts, distributions, labels, one_hot, positive, probabilities, real, signs  # noqa: E402
 
 # Keras computes in float32 and the references in float64: agreement is to float32 precision.
 RTOL = 1e-5
@@ -29,42 +30,6 @@ def keras_loss(name, y_true, y_pred, dtype="float32", **kwargs):
 
 
 # Seeded random inputs, each drawn for a loss's y_true or y_pred of the given shape.
-
-
-def real(rng, shape):
-    return rng.normal(scale=2.0, size=shape)
-
-
-def positive(rng, shape):
-    return rng.uniform(0.1, 5.0, size=shape)
-
-
-def counts(rng, shape):
-    return rng.poisson(2.0, size=shape).astype(float)
-
-
-def probabilities(rng, shape):
-    return rng.uniform(0.0, 1.0, size=shape)
-
-
-def bits(rng, shape):
-    return rng.integers(0, 2, size=shape).astype(float)
-
-
-def signs(rng, shape):
-    return rng.choice([-1.0, 1.0], size=shape)
-
-
-def distributions(rng, shape):
-    return rng.dirichlet(np.ones(shape[-1]), size=shape[:-1])
-
-
-def one_hot(rng, shape):
-    return np.eye(shape[-1])[rng.integers(shape[-1], size=shape[:-1])]
-
-
-def labels(rng, shape):
-    return rng.integers(shape[-1], size=shape[:-1])
 
 
 RANDOM_CASES = [
