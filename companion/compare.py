@@ -73,7 +73,8 @@ ALIASES = {
     "kld": "kl_divergence",
 }
 
-RENAMED = {"kullback_leibler_divergence": "kl_divergence", "logcosh": "log_cosh"}
+# Loss names that Keras 2 accepted and Keras 3 removed, with the name to use instead.
+REMOVED = {"kullback_leibler_divergence": "kl_divergence"}
 
 
 def loss_spec(loss, task=None):
@@ -106,8 +107,8 @@ def loss_spec(loss, task=None):
     if not isinstance(loss, str):
         raise ValueError(f"loss must be a Keras loss name, got {loss!r}")
     key = loss.strip().lower()
-    if key == "kullback_leibler_divergence":
-        raise ValueError("loss 'kullback_leibler_divergence' was removed in Keras 3; use 'kl_divergence'")
+    if key in REMOVED:
+        raise ValueError(f"loss {key!r} was removed in Keras 3; use {REMOVED[key]!r}")
     name = ALIASES.get(key, key)
     if name not in LOSS_SPECS:
         raise ValueError(f"unknown loss {loss!r}; choose from: {', '.join(LOSS_SPECS)}")
