@@ -13,29 +13,52 @@ export COMPANION_PROGRESS ?= 0
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export IPYTHONDIR := $(CURDIR)/config/ipython
 
-# A stand-in for a reader's different CPU: another numeric path (no oneDNN) and a single thread.
-NUMERIC_ENV := TF_ENABLE_ONEDNN_OPTS=0 OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
+# The numeric paths a reader's CPU may take. Every stored output must hold on each of them
+# (`make test-matrix`). oneDNN reads ONEDNN_MAX_CPU_ISA to cap the instruction set it dispatches,
+# which stands in for an older CPU (`ONEDNN_VERBOSE=1` prints the ISA it picked).
+MATRIX             := default onednn-off avx2 sse41
+PATH_ENV_default   :=
+PATH_ENV_onednn-off := TF_ENABLE_ONEDNN_OPTS=0 OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
+PATH_ENV_avx2      := ONEDNN_MAX_CPU_ISA=AVX2
+PATH_ENV_sse41     := ONEDNN_MAX_CPU_ISA=SSE41
+NUMERIC_ENV        := $(PATH_ENV_onednn-off)
+# What every path runs: the unit tests, the doctests and nbval over every notebook. The website
+# test reads stored outputs only, so it runs once, in `make test`.
+MATRIX_PYTEST      := -m pytest tests companion book --ignore=tests/test_website.py -q -o addopts="" \
+                      -n auto --dist loadfile --doctest-modules --nbval --nbval-current-env \
+                      --nbval-cell-timeout=1200 --nbval-sanitize-with=tests/sanitize.cfg -p no:cacheprovider -ra
+
+# `make test-latest`: the newest releases inside the ranges, in a venv of their own.
+LATEST := .venv-latest
+PIP_COMPILE := $(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
+               --allow-unsafe --extra tf -o requirements.lock pyproject.toml requirements.txt
 
 # The website test drives Debian's Chromium; install it when missing (root, or sudo).
 CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv browser test test-numeric unit book execute benchmark clean
+.PHONY: help venv lock lock-upgrade browser test test-numeric test-matrix test-latest unit book execute benchmark clean
 
 help:
 	@echo "make book          build the website into _build/html (warnings are errors)"
 	@echo "make test          unit tests + nbval over every notebook"
 	@echo "make test-numeric  make test with oneDNN off and one thread"
+	@echo "make test-matrix   unit tests + nbval on every numeric path: $(MATRIX)"
+	@echo "make test-latest   nbval with the newest releases inside the ranges (non-blocking)"
+	@echo "make lock          re-compile requirements.lock after a change to the ranges"
+	@echo "make lock-upgrade  re-compile requirements.lock with the newest releases"
 	@echo "make execute       re-execute notebooks in place (NB=book/x.ipynb for one)"
 	@echo "make benchmark     time model.fit against companion's fast path"
 	@echo "make browser       install Debian's chromium + chromium-driver (website test)"
 	@echo "make clean         remove _build"
 
-$(STAMP): requirements.txt pyproject.toml
+# The venv is exactly the lock (pip-sync removes what it does not list), plus companion itself.
+$(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/pip-sync --quiet requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
 	touch $(STAMP)
 
 venv: $(STAMP)
@@ -52,6 +75,33 @@ test: $(STAMP) browser
 
 test-numeric: $(STAMP) browser
 	env $(NUMERIC_ENV) $(BIN)/python -m pytest
+
+# Every path, one after the other (each already uses both cores); -k reports every failing path.
+test-matrix: $(STAMP)
+	@$(MAKE) --no-print-directory -k $(addprefix matrix-,$(MATRIX))
+
+matrix-%: $(STAMP)
+	@echo "=== numeric path $*: $(or $(PATH_ENV_$*),TensorFlow's defaults)"
+	@start=$$(date +%s); env $(PATH_ENV_$*) $(BIN)/python $(MATRIX_PYTEST); rc=$$?; \
+	  echo "=== numeric path $*: exit $$rc in $$(( $$(date +%s) - start )) s"; exit $$rc
+
+lock: $(STAMP)
+	$(PIP_COMPILE)
+
+lock-upgrade: $(STAMP)
+	$(PIP_COMPILE) --upgrade
+
+# Non-blocking: lists the packages that moved past the lock, then which stored outputs moved.
+test-latest:
+	rm -rf $(LATEST) && $(PYTHON) -m venv $(LATEST)
+	$(LATEST)/bin/python -m pip install --quiet --upgrade -r requirements.txt
+	$(LATEST)/bin/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	@echo "=== packages that moved past requirements.lock (< lock, > newest)"
+	@grep -E '^[A-Za-z0-9_.-]+==' requirements.lock | tr 'A-Z_' 'a-z-' | sort > $(LATEST)/lock.txt
+	@$(LATEST)/bin/python -m pip freeze --all --exclude-editable | tr 'A-Z_' 'a-z-' | sort > $(LATEST)/latest.txt
+	@diff $(LATEST)/lock.txt $(LATEST)/latest.txt | grep '^[<>]' || echo "none"
+	-$(LATEST)/bin/python $(MATRIX_PYTEST) book
+	@echo "test-latest is informational: a failure above is a printed number that moved with the newest releases."
 
 unit: $(STAMP)
 	$(BIN)/python -m pytest tests companion

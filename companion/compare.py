@@ -11,6 +11,12 @@ around it: the output activation, the label format and the metric it is scored b
 Hinge-type losses are scored by :func:`companion.metrics.sign_accuracy`, because
 Keras 3's ``'accuracy'`` cannot count a -1 label as correct.
 
+Every mean the book prints goes through :func:`format_mean` (or :func:`format_estimate`),
+which prints it only to the digits its standard error supports: ten seeds with a
+standard deviation of 0.01 give a standard error of about 0.003, so the mean is
+printed as ``0.82``, not ``0.818``. SGD on these problems is chaotic: the third
+decimal of a ten-seed mean moves from one CPU to the next, the second does not.
+
 The same comparison runs from the shell as ``python -m companion compare``.
 """
 
@@ -25,6 +31,146 @@ from . import datasets as _datasets
 from .metrics import sign_accuracy
 from .models import mlp, sgd
 from .training import fit, fit_keras, reinitialize, set_seed
+
+
+def supported_decimals(se, max_decimals=3):
+    """Return how many decimals a standard error supports.
+
+    A digit is printed when its unit is at least the standard error:
+    ``d = floor(-log10(se))``, clipped to ``[0, max_decimals]``. So a standard
+    error of 0.003 supports two decimals (0.01 >= 0.003 > 0.001) and one of
+    0.0009 supports three.
+
+    Parameters
+    ----------
+    se : float
+        Standard error of the quantity, ``>= 0``. Zero (every run identical)
+        supports ``max_decimals``.
+    max_decimals : int, default=3
+        The most decimals ever printed.
+
+    Returns
+    -------
+    decimals : int
+
+    Raises
+    ------
+    ValueError
+        If ``se`` is negative or not finite, or ``max_decimals`` is negative.
+
+    Examples
+    --------
+    >>> from companion.compare import supported_decimals
+    >>> supported_decimals(0.003), supported_decimals(0.0009), supported_decimals(0.0)
+    (2, 3, 3)
+    """
+    se = float(se)
+    if not math.isfinite(se) or se < 0:
+        raise ValueError(f"se must be a finite number >= 0, got {se!r}")
+    if int(max_decimals) != max_decimals or max_decimals < 0:
+        raise ValueError(f"max_decimals must be an integer >= 0, got {max_decimals!r}")
+    if se == 0:
+        return int(max_decimals)
+    return int(min(max(math.floor(-math.log10(se)), 0), max_decimals))
+
+
+def _one_significant(x, max_decimals):
+    """Format ``x >= 0`` to one significant digit, with at most ``max_decimals`` decimals."""
+    if x < 10.0 ** -max_decimals / 2:
+        return f"{0:.{max_decimals}f}"
+    decimals = min(max(-math.floor(math.log10(x)), 0), max_decimals)
+    rounded = round(x, decimals)
+    if rounded > 0 and decimals > 0 and rounded >= 10.0 ** (1 - decimals):
+        decimals -= 1  # 0.096 rounds to 0.10: one significant digit is 0.1
+    return f"{x:.{decimals}f}"
+
+
+def format_estimate(mean, sd, n, spread=True, max_decimals=3):
+    """Format a mean of ``n`` runs at the precision its standard error supports.
+
+    The mean gets :func:`supported_decimals` of its standard error
+    ``se = sd / sqrt(n)``. With ``spread=True`` the run-to-run standard deviation
+    follows as ``± sd``, at one significant digit (``n`` runs do not pin down a
+    second one: its relative standard error is about ``1 / sqrt(2 (n - 1))``).
+
+    Parameters
+    ----------
+    mean : float
+    sd : float
+        Standard deviation of the runs (``ddof=1``), ``>= 0``.
+    n : int
+        Number of runs, at least 2.
+    spread : bool, default=True
+        Append ``± sd``.
+    max_decimals : int, default=3
+
+    Returns
+    -------
+    text : str
+
+    Raises
+    ------
+    ValueError
+        For ``n < 2``, a negative or non-finite ``sd``, or a non-finite ``mean``.
+
+    Examples
+    --------
+    >>> from companion.compare import format_estimate
+    >>> format_estimate(0.8184, 0.01, 10)
+    '0.82 ± 0.01'
+    >>> format_estimate(0.8184, 0.002, 10, spread=False)
+    '0.818'
+    """
+    if int(n) != n or n < 2:
+        raise ValueError(f"a standard error needs n >= 2 runs, got n={n!r}")
+    mean, sd = float(mean), float(sd)
+    if not math.isfinite(mean):
+        raise ValueError(f"mean must be finite, got {mean!r}")
+    if not math.isfinite(sd) or sd < 0:
+        raise ValueError(f"sd must be a finite number >= 0, got {sd!r}")
+    decimals = supported_decimals(sd / math.sqrt(n), max_decimals)
+    text = f"{mean:.{decimals}f}"
+    if text.startswith("-") and float(text) == 0:
+        text = text[1:]
+    return f"{text} ± {_one_significant(sd, max_decimals)}" if spread else text
+
+
+def format_mean(values, spread=True, max_decimals=3):
+    """Format the mean of per-run values at the precision their standard error supports.
+
+    Parameters
+    ----------
+    values : array_like of shape (n,)
+        One final score per run (per seed), ``n >= 2``, all finite.
+    spread : bool, default=True
+        Append ``± sd`` (standard deviation with ``ddof=1``, one significant digit).
+    max_decimals : int, default=3
+
+    Returns
+    -------
+    text : str
+        For glued values and tables; see :func:`format_estimate`.
+
+    Raises
+    ------
+    ValueError
+        If ``values`` is not one-dimensional, has fewer than two entries, or holds
+        a NaN or infinity.
+
+    Examples
+    --------
+    >>> from companion.compare import format_mean
+    >>> format_mean([0.81, 0.83, 0.82, 0.80, 0.84, 0.82, 0.81, 0.83, 0.82, 0.82])
+    '0.82 ± 0.01'
+    """
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1:
+        raise ValueError(f"values must be one-dimensional (one score per run), got shape {values.shape}")
+    if values.size < 2:
+        raise ValueError(f"a standard error needs at least 2 runs, got {values.size}")
+    if not np.all(np.isfinite(values)):
+        raise ValueError(f"values hold {int(np.sum(~np.isfinite(values)))} NaN or infinite entries")
+    return format_estimate(values.mean(), values.std(ddof=1), values.size, spread, max_decimals)
 
 
 @dataclass(frozen=True)
@@ -345,14 +491,43 @@ class Comparison:
     results: dict
     seeds: tuple
 
-    def summary(self):
-        """Return the table with ``mean ± std`` strings at three decimals, for display."""
+    def scores(self, loss, part="test"):
+        """Return the final scores of ``loss`` on ``part``, one per seed in seed order.
+
+        Parameters
+        ----------
+        loss : str
+            A loss of the comparison (canonical Keras name).
+        part : {"train", "test"}
+
+        Returns
+        -------
+        scores : ndarray of shape (n_seeds,)
+        """
+        if loss not in self.results:
+            raise ValueError(f"loss {loss!r} is not in this comparison; it has: {', '.join(self.results)}")
+        if part not in ("train", "test"):
+            raise ValueError(f"part must be 'train' or 'test', got {part!r}")
+        metric = self.table.set_index("loss").loc[loss, "metric"]
+        return np.array([getattr(r, part)[metric] for r in self.results[loss]])
+
+    def summary(self, max_decimals=3):
+        """Return the table for display: ``mean ± sd`` at the digits each mean supports.
+
+        Each mean is printed by :func:`format_estimate`: to the decimals its
+        standard error (``sd / sqrt(n_seeds)``) supports, with the standard
+        deviation of the seeds at one significant digit. A single seed has no
+        standard error, so it prints its score at ``max_decimals``. Published
+        single-run scores are printed as published (three decimals).
+        """
         import pandas as pd
 
         t = self.table
+        n = len(self.seeds)
         out = pd.DataFrame({"loss": t["loss"], "metric": t["metric"]})
         for part in ("train", "test"):
-            out[part] = [f"{m:.3f} ± {s:.3f}" for m, s in zip(t[f"{part}_mean"], t[f"{part}_std"])]
+            out[part] = [format_estimate(m, s, n, max_decimals=max_decimals) if n > 1 else f"{m:.{max_decimals}f}"
+                         for m, s in zip(t[f"{part}_mean"], t[f"{part}_std"])]
         if t["published_train"].notna().any():
             for part in ("train", "test"):
                 out[f"published {part}"] = [f"{v:.3f}" if v == v else "—" for v in t[f"published_{part}"]]

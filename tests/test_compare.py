@@ -26,7 +26,23 @@ DATA = Path(__file__).parent / "data"
 SMALL = str(DATA / "small.csv")
 EPOCHS = 2
 SEEDS = 2
-SUMMARY_CELL = re.compile(r"^-?\d+\.\d{3} ± \d+\.\d{3}$")
+SUMMARY_CELL = re.compile(r"^-?\d+(\.\d+)? ± \d+(\.\d+)?$")
+
+
+def printed_decimals(text):
+    """Decimals of the mean in a ``"mean ± sd"`` or ``"mean"`` string."""
+    mean = text.split(" ± ")[0]
+    return len(mean.split(".")[1]) if "." in mean else 0
+
+
+def assert_precision_supported(text, values, max_decimals=3):
+    """The printed mean's last digit has a unit >= its standard error, and one more digit's would not."""
+    values = np.asarray(values, dtype=float)
+    se = values.std(ddof=1) / math.sqrt(values.size)
+    decimals = printed_decimals(text)
+    assert 10.0 ** -decimals >= se or decimals == 0, (text, se)
+    assert decimals == max_decimals or 10.0 ** -(decimals + 1) < se, (text, se)
+    assert float(text.split(" ± ")[0]) == pytest.approx(values.mean(), abs=0.5 * 10.0 ** -decimals + 1e-12)
 
 
 # ---------------------------------------------------------------- loss_spec
@@ -252,10 +268,113 @@ def test_summary_formatting(regression_cmp):
     assert list(summary.index) == ["mean_squared_error", "huber"]
     assert list(summary.columns) == ["metric", "train", "test", "published train", "published test"]
     assert all(SUMMARY_CELL.match(cell) for cell in summary["train"].tolist() + summary["test"].tolist())
-    row = regression_cmp.table.iloc[0]
-    assert summary.loc["mean_squared_error", "test"] == f"{row['test_mean']:.3f} ± {row['test_std']:.3f}"
+    for loss in ("mean_squared_error", "huber"):
+        for part in ("train", "test"):
+            scores = regression_cmp.scores(loss, part)
+            assert summary.loc[loss, part] == compare.format_mean(scores)
+            assert_precision_supported(summary.loc[loss, part], scores)
     assert summary.loc["mean_squared_error", "published test"] == "0.001"
     assert summary.loc["huber", "published train"] == "—"
+
+
+def test_summary_prints_no_digit_the_standard_error_does_not_support():
+    # A hand-made comparison: ten seeds with sd 0.01 (se 0.003) print two decimals, ten identical
+    # seeds print three, and a spread of 0.3 (se 0.1) prints one.
+    import pandas as pd
+
+    rng = np.random.default_rng(0)
+    cases = {"noisy": 0.818 + 0.01 * rng.standard_normal(10), "tied": np.full(10, 0.8184),
+             "wide": 0.5 + 0.3 * rng.standard_normal(10)}
+    results = {loss: [cp.FitResult({}, {"loss": 0.0, "accuracy": v}, {"loss": 0.0, "accuracy": v}) for v in values]
+               for loss, values in cases.items()}
+    rows = [{"loss": loss, "metric": "accuracy", "train_mean": v.mean(), "train_std": v.std(ddof=1),
+             "test_mean": v.mean(), "test_std": v.std(ddof=1), "published_train": math.nan,
+             "published_test": math.nan} for loss, v in cases.items()]
+    summary = Comparison(pd.DataFrame(rows), results, tuple(range(10))).summary()
+    assert [printed_decimals(summary.loc[loss, "test"]) for loss in cases] == [2, 3, 1]
+    assert summary.loc["tied", "test"] == "0.818 ± 0.000"
+    for loss, values in cases.items():
+        assert_precision_supported(summary.loc[loss, "test"], values)
+
+
+@pytest.mark.parametrize(
+    "se, decimals",
+    [(0.003, 2), (0.001, 3), (0.00099, 3), (0.0011, 2), (0.01, 2), (0.0101, 1), (0.5, 0), (40.0, 0),
+     (0.0, 3), (1e-9, 3)],
+)
+def test_supported_decimals(se, decimals):
+    assert compare.supported_decimals(se) == decimals
+
+
+def test_supported_decimals_respects_max_decimals():
+    assert compare.supported_decimals(1e-9, max_decimals=6) == 6
+    assert compare.supported_decimals(0.003, max_decimals=1) == 1
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"se": -0.1}, "se must be"), ({"se": math.nan}, "se must be"), ({"se": 0.1, "max_decimals": -1}, "max_decimals"),
+     ({"se": 0.1, "max_decimals": 1.5}, "max_decimals")],
+)
+def test_supported_decimals_rejects_bad_input(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        compare.supported_decimals(**kwargs)
+
+
+@pytest.mark.parametrize(
+    "mean, sd, n, text",
+    [(0.8184, 0.01, 10, "0.82 ± 0.01"),       # the issue's example: se 0.003
+     (0.8184, 0.002, 10, "0.818 ± 0.002"),    # se 0.0006 supports three decimals
+     (0.0081, 0.004, 10, "0.01 ± 0.004"),     # the sd keeps its one significant digit
+     (7.419, 4.7, 10, "7 ± 5"),
+     (0.8495, 0.096, 100, "0.85 ± 0.1"),      # 0.096 is 0.1 at one significant digit, not 0.10
+     (-0.0004, 0.01, 10, "0.00 ± 0.01")],     # no "-0.00"
+)
+def test_format_estimate(mean, sd, n, text):
+    assert compare.format_estimate(mean, sd, n) == text
+
+
+def test_format_estimate_without_spread():
+    assert compare.format_estimate(0.8184, 0.01, 10, spread=False) == "0.82"
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [((0.5, 0.1, 1), "n >= 2"), ((0.5, 0.1, 2.5), "n >= 2"), ((0.5, -0.1, 10), "sd must be"),
+     ((math.nan, 0.1, 10), "mean must be finite"), ((0.5, math.inf, 10), "sd must be")],
+)
+def test_format_estimate_rejects_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
+        compare.format_estimate(*args)
+
+
+def test_format_mean_matches_its_standard_error_on_random_samples():
+    rng = np.random.default_rng(1)
+    for _ in range(300):
+        n = int(rng.integers(2, 40))
+        values = rng.normal(rng.uniform(-2, 2), 10.0 ** rng.uniform(-5, 1), size=n)
+        text = compare.format_mean(values)
+        assert SUMMARY_CELL.match(text), text
+        assert_precision_supported(text, values)
+
+
+@pytest.mark.parametrize(
+    "values, message",
+    [([0.5], "at least 2 runs"), ([[0.5, 0.6]], "one-dimensional"), ([0.5, math.nan, 0.6], "1 NaN or infinite"),
+     ([], "at least 2 runs")],
+)
+def test_format_mean_rejects_bad_input(values, message):
+    with pytest.raises(ValueError, match=message):
+        compare.format_mean(values)
+
+
+def test_scores_reads_the_runs_in_seed_order(regression_cmp):
+    runs = regression_cmp.results["huber"]
+    assert regression_cmp.scores("huber", "train").tolist() == [r.train["mse"] for r in runs]
+    with pytest.raises(ValueError, match="not in this comparison"):
+        regression_cmp.scores("hinge")
+    with pytest.raises(ValueError, match="part must be"):
+        regression_cmp.scores("huber", "validation")
 
 
 def test_summary_and_records_without_published_numbers(csv_cmp):
