@@ -24,7 +24,10 @@ PATH_ENV_sse41     := ONEDNN_MAX_CPU_ISA=SSE41
 NUMERIC_ENV        := $(PATH_ENV_onednn-off)
 # What every path runs: the unit tests, the doctests and nbval over every notebook. The website
 # test reads stored outputs only, so it runs once, in `make test`.
-MATRIX_PYTEST      := -m pytest tests companion book --ignore=tests/test_website.py -q -o addopts="" \
+# `make test-matrix MATRIX_TARGETS=book/binary.ipynb` checks one notebook on every path.
+MATRIX_TARGETS     ?= tests companion book
+MATRIX_PYTEST      = -m pytest $(MATRIX_TARGETS) $(PYTEST_OPTS)
+PYTEST_OPTS        := --ignore=tests/test_website.py -q -o addopts="" \
                       -n auto --dist loadfile --doctest-modules --nbval --nbval-current-env \
                       --nbval-cell-timeout=1200 --nbval-sanitize-with=tests/sanitize.cfg -p no:cacheprovider -ra
 
@@ -45,6 +48,7 @@ help:
 	@echo "make test          unit tests + nbval over every notebook"
 	@echo "make test-numeric  make test with oneDNN off and one thread"
 	@echo "make test-matrix   unit tests + nbval on every numeric path: $(MATRIX)"
+	@echo "                   (MATRIX_TARGETS=book/x.ipynb for one notebook, MATRIX=avx2 for one path)"
 	@echo "make test-latest   nbval with the newest releases inside the ranges (non-blocking)"
 	@echo "make lock          re-compile requirements.lock after a change to the ranges"
 	@echo "make lock-upgrade  re-compile requirements.lock with the newest releases"
@@ -100,7 +104,7 @@ test-latest:
 	@grep -E '^[A-Za-z0-9_.-]+==' requirements.lock | tr 'A-Z_' 'a-z-' | sort > $(LATEST)/lock.txt
 	@$(LATEST)/bin/python -m pip freeze --all --exclude-editable | tr 'A-Z_' 'a-z-' | sort > $(LATEST)/latest.txt
 	@diff $(LATEST)/lock.txt $(LATEST)/latest.txt | grep '^[<>]' || echo "none"
-	-$(LATEST)/bin/python $(MATRIX_PYTEST) book
+	-$(LATEST)/bin/python -m pytest book $(PYTEST_OPTS)
 	@echo "test-latest is informational: a failure above is a printed number that moved with the newest releases."
 
 unit: $(STAMP)

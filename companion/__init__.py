@@ -20,7 +20,7 @@ scikit-learn and matplotlib are imported by the functions that need them.
 """
 
 from . import compare, datasets, gradients, information, losses, metrics, models, plotting, scratch, training
-from .compare import Problem, compare_losses, get_problem
+from .compare import Problem, compare_losses, format_mean, get_problem, paired_difference
 from .datasets import Split, contaminate, encode_labels
 from .information import cross_entropy, entropy, information_content, kl_divergence
 from .metrics import sign_accuracy, within_tolerance
@@ -59,6 +59,7 @@ __all__ = [
     "epochs_to_reach",
     "fit",
     "fit_keras",
+    "format_mean",
     "get_problem",
     "gradients",
     "information",
@@ -67,6 +68,7 @@ __all__ = [
     "losses",
     "metrics",
     "mlp",
+    "paired_difference",
     "models",
     "plotting",
     "reinitialize",

@@ -173,6 +173,134 @@ def format_mean(values, spread=True, max_decimals=3):
     return format_estimate(values.mean(), values.std(ddof=1), values.size, spread, max_decimals)
 
 
+def format_p_value(p):
+    """Format a p-value at one significant digit, or as ``"< 0.001"``.
+
+    Examples
+    --------
+    >>> from companion.compare import format_p_value
+    >>> format_p_value(0.0123), format_p_value(0.4), format_p_value(2e-5)
+    ('0.01', '0.4', '< 0.001')
+    """
+    p = float(p)
+    if not 0 <= p <= 1:
+        raise ValueError(f"a p-value lies in [0, 1], got {p!r}")
+    if p < 0.001:
+        return "< 0.001"
+    return _one_significant(p, 3)
+
+
+@dataclass(frozen=True)
+class PairedDifference:
+    """A paired comparison of two losses over the same seeds (:func:`paired_difference`).
+
+    Attributes
+    ----------
+    mean : float
+        Mean of the per-seed differences ``a - b``.
+    sd : float
+        Standard deviation of the differences (``ddof=1``).
+    n : int
+        Number of seeds (pairs).
+    ci_low, ci_high : float
+        Confidence interval of the mean difference (Student's t).
+    p_value : float
+        Two-sided paired t-test of "mean difference = 0"; 1.0 when every pair is tied.
+    confidence : float
+    """
+
+    mean: float
+    sd: float
+    n: int
+    ci_low: float
+    ci_high: float
+    p_value: float
+    confidence: float = 0.95
+
+    def significant(self, alpha=0.05):
+        """Whether the difference is significant at level ``alpha`` (two-sided)."""
+        return self.p_value < alpha
+
+    def __str__(self):
+        decimals = supported_decimals(self.sd / math.sqrt(self.n))
+
+        def fmt(x):
+            text = f"{x:+.{decimals}f}"
+            return text[1:] if float(text) == 0 else text
+
+        return (f"{fmt(self.mean)} ({self.confidence:.0%} CI {fmt(self.ci_low)} to {fmt(self.ci_high)}), "
+                f"paired t-test p {'' if self.p_value < 0.001 else '= '}{format_p_value(self.p_value)}, "
+                f"{self.n} seeds")
+
+    def verdict(self, a="a", b="b", higher_is_better=True, alpha=0.05):
+        """One sentence: which of ``a`` and ``b`` is better, or that no difference was detected."""
+        if not self.significant(alpha):
+            return f"no difference detected between {a} and {b} over {self.n} seeds"
+        a_better = (self.mean > 0) == higher_is_better
+        return f"{a if a_better else b} is better than {b if a_better else a}"
+
+
+def paired_difference(a, b, confidence=0.95):
+    """Compare two sets of scores that share their seeds: a paired t-test.
+
+    Runs of two losses with the same seed share the initial weights and the batch
+    order, so their scores are correlated; the paired test uses the per-seed
+    differences ``d = a - b`` and is far more sensitive than comparing the spreads.
+
+    .. math::
+
+        t = \\frac{\\bar d}{s_d / \\sqrt{n}}, \\qquad
+        \\bar d \\pm t_{n-1, (1+c)/2} \\, s_d / \\sqrt{n}
+
+    Parameters
+    ----------
+    a, b : array_like of shape (n,)
+        Scores of two losses, entry ``i`` from seed ``i`` of both; ``n >= 2``.
+    confidence : float, default=0.95
+        Level of the confidence interval, in (0, 1).
+
+    Returns
+    -------
+    result : PairedDifference
+
+    Raises
+    ------
+    ValueError
+        For arrays of other shapes or lengths, fewer than two pairs, non-finite
+        values, or a confidence outside (0, 1).
+
+    Examples
+    --------
+    >>> from companion.compare import paired_difference
+    >>> d = paired_difference([0.85, 0.84, 0.86, 0.85], [0.84, 0.83, 0.84, 0.84])
+    >>> round(d.mean, 4), d.significant()
+    (0.0125, True)
+    >>> print(d)
+    +0.01 (95% CI 0.00 to +0.02), paired t-test p = 0.02, 4 seeds
+    """
+    from scipy import stats
+
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.ndim != 1 or b.ndim != 1 or a.shape != b.shape:
+        raise ValueError(f"a and b must be one-dimensional and of one length (one score per seed), "
+                         f"got shapes {a.shape} and {b.shape}")
+    if a.size < 2:
+        raise ValueError(f"a paired test needs at least 2 seeds, got {a.size}")
+    if not (np.all(np.isfinite(a)) and np.all(np.isfinite(b))):
+        raise ValueError("a and b must hold finite scores (no NaN or infinity)")
+    if not 0 < confidence < 1:
+        raise ValueError(f"confidence must lie in (0, 1), got {confidence!r}")
+    d = a - b
+    n, mean, sd = d.size, float(d.mean()), float(d.std(ddof=1))
+    if sd == 0:
+        p_value = 1.0 if mean == 0 else 0.0
+        return PairedDifference(mean, 0.0, n, mean, mean, p_value, confidence)
+    se = sd / math.sqrt(n)
+    half = float(stats.t.ppf((1 + confidence) / 2, n - 1)) * se
+    p_value = float(2 * stats.t.sf(abs(mean) / se, n - 1))
+    return PairedDifference(mean, sd, n, mean - half, mean + half, p_value, confidence)
+
+
 @dataclass(frozen=True)
 class LossSpec:
     """What a Keras loss needs around it.

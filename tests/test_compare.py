@@ -368,6 +368,56 @@ def test_format_mean_rejects_bad_input(values, message):
         compare.format_mean(values)
 
 
+def test_paired_difference_matches_scipy_and_a_hand_computed_interval():
+    from scipy import stats
+
+    rng = np.random.default_rng(2)
+    a = 0.85 + 0.01 * rng.standard_normal(15)
+    b = a - 0.004 + 0.003 * rng.standard_normal(15)
+    d = compare.paired_difference(a, b)
+    diff = a - b
+    assert d.n == 15 and d.mean == pytest.approx(diff.mean()) and d.sd == pytest.approx(diff.std(ddof=1))
+    assert d.p_value == pytest.approx(stats.ttest_rel(a, b).pvalue, rel=1e-10)
+    half = stats.t.ppf(0.975, 14) * diff.std(ddof=1) / math.sqrt(15)
+    assert (d.ci_low, d.ci_high) == pytest.approx((diff.mean() - half, diff.mean() + half))
+    assert d.significant() and d.verdict("BCE", "hinge") == "BCE is better than hinge"
+    assert d.verdict("BCE", "hinge", higher_is_better=False) == "hinge is better than BCE"
+    # Unpaired, the same scores look alike: the seed-to-seed spread (0.01) hides the 0.004 gap.
+    assert stats.ttest_ind(a, b, equal_var=False).pvalue > 20 * d.p_value
+
+
+def test_paired_difference_of_ties_and_its_text():
+    tied = compare.paired_difference([0.8, 0.81, 0.82], [0.8, 0.81, 0.82])
+    assert (tied.mean, tied.p_value, tied.ci_low, tied.ci_high) == (0.0, 1.0, 0.0, 0.0)
+    assert tied.verdict("CCE", "KL") == "no difference detected between CCE and KL over 3 seeds"
+    shifted = compare.paired_difference([0.75, 0.5], [0.5, 0.25])
+    assert shifted.p_value == 0.0 and shifted.significant()
+    d = compare.paired_difference([0.85, 0.84, 0.86, 0.85], [0.84, 0.83, 0.84, 0.84])
+    assert str(d) == "+0.01 (95% CI 0.00 to +0.02), paired t-test p = 0.02, 4 seeds"
+
+
+@pytest.mark.parametrize(
+    "a, b, kwargs, message",
+    [([0.5], [0.4], {}, "at least 2 seeds"), ([0.5, 0.6], [0.4], {}, "of one length"),
+     ([[0.5, 0.6]], [[0.4, 0.5]], {}, "one-dimensional"), ([0.5, math.nan], [0.4, 0.5], {}, "finite"),
+     ([0.5, 0.6], [0.4, 0.5], {"confidence": 95}, "confidence")],
+)
+def test_paired_difference_rejects_bad_input(a, b, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        compare.paired_difference(a, b, **kwargs)
+
+
+@pytest.mark.parametrize("p, text", [(0.0123, "0.01"), (0.4, "0.4"), (0.96, "1"), (0.0004, "< 0.001"),
+                                     (0.049, "0.05"), (1.0, "1")])
+def test_format_p_value(p, text):
+    assert compare.format_p_value(p) == text
+
+
+def test_format_p_value_rejects_a_probability_out_of_range():
+    with pytest.raises(ValueError, match="lies in"):
+        compare.format_p_value(1.5)
+
+
 def test_scores_reads_the_runs_in_seed_order(regression_cmp):
     runs = regression_cmp.results["huber"]
     assert regression_cmp.scores("huber", "train").tolist() == [r.train["mse"] for r in runs]
