@@ -206,6 +206,8 @@ class PairedDifference:
         Confidence interval of the mean difference (Student's t).
     p_value : float
         Two-sided paired t-test of "mean difference = 0"; 1.0 when every pair is tied.
+    wins : tuple of int
+        The sign count ``(a higher, tied, b higher)`` over the seeds.
     confidence : float
     """
 
@@ -215,6 +217,7 @@ class PairedDifference:
     ci_low: float
     ci_high: float
     p_value: float
+    wins: tuple = (0, 0, 0)
     confidence: float = 0.95
 
     def significant(self, alpha=0.05):
@@ -231,6 +234,11 @@ class PairedDifference:
         return (f"{fmt(self.mean)} ({self.confidence:.0%} CI {fmt(self.ci_low)} to {fmt(self.ci_high)}), "
                 f"paired t-test p {'' if self.p_value < 0.001 else '= '}{format_p_value(self.p_value)}, "
                 f"{self.n} seeds")
+
+    def sign_count(self, a="a", b="b"):
+        """The sign count as text: ``"a higher in 9 seeds, tied in 2, b higher in 4"``."""
+        up, tied, down = self.wins
+        return f"{a} higher in {up} seeds, tied in {tied}, {b} higher in {down}"
 
     def verdict(self, a="a", b="b", higher_is_better=True, alpha=0.05):
         """One sentence: which of ``a`` and ``b`` is better, or that no difference was detected."""
@@ -292,13 +300,14 @@ def paired_difference(a, b, confidence=0.95):
         raise ValueError(f"confidence must lie in (0, 1), got {confidence!r}")
     d = a - b
     n, mean, sd = d.size, float(d.mean()), float(d.std(ddof=1))
+    wins = (int(np.sum(d > 0)), int(np.sum(d == 0)), int(np.sum(d < 0)))
     if sd == 0:
         p_value = 1.0 if mean == 0 else 0.0
-        return PairedDifference(mean, 0.0, n, mean, mean, p_value, confidence)
+        return PairedDifference(mean, 0.0, n, mean, mean, p_value, wins, confidence)
     se = sd / math.sqrt(n)
     half = float(stats.t.ppf((1 + confidence) / 2, n - 1)) * se
     p_value = float(2 * stats.t.sf(abs(mean) / se, n - 1))
-    return PairedDifference(mean, sd, n, mean - half, mean + half, p_value, confidence)
+    return PairedDifference(mean, sd, n, mean - half, mean + half, p_value, wins, confidence)
 
 
 @dataclass(frozen=True)
@@ -638,6 +647,22 @@ class Comparison:
             raise ValueError(f"part must be 'train' or 'test', got {part!r}")
         metric = self.table.set_index("loss").loc[loss, "metric"]
         return np.array([getattr(r, part)[metric] for r in self.results[loss]])
+
+    def paired(self, a, b, part="test", confidence=0.95):
+        """Compare two losses of this comparison seed by seed (:func:`paired_difference`).
+
+        Parameters
+        ----------
+        a, b : str
+            Losses of the comparison; the difference is ``a - b`` of their final scores.
+        part : {"train", "test"}
+        confidence : float, default=0.95
+
+        Returns
+        -------
+        result : PairedDifference
+        """
+        return paired_difference(self.scores(a, part), self.scores(b, part), confidence)
 
     def summary(self, max_decimals=3):
         """Return the table for display: ``mean ± sd`` at the digits each mean supports.

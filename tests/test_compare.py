@@ -381,6 +381,8 @@ def test_paired_difference_matches_scipy_and_a_hand_computed_interval():
     half = stats.t.ppf(0.975, 14) * diff.std(ddof=1) / math.sqrt(15)
     assert (d.ci_low, d.ci_high) == pytest.approx((diff.mean() - half, diff.mean() + half))
     assert d.significant() and d.verdict("BCE", "hinge") == "BCE is better than hinge"
+    assert d.wins == (int(np.sum(diff > 0)), 0, int(np.sum(diff < 0))) and sum(d.wins) == 15
+    assert d.sign_count("BCE", "hinge") == f"BCE higher in {d.wins[0]} seeds, tied in 0, hinge higher in {d.wins[2]}"
     assert d.verdict("BCE", "hinge", higher_is_better=False) == "hinge is better than BCE"
     # Unpaired, the same scores look alike: the seed-to-seed spread (0.01) hides the 0.004 gap.
     assert stats.ttest_ind(a, b, equal_var=False).pvalue > 20 * d.p_value
@@ -416,6 +418,13 @@ def test_format_p_value(p, text):
 def test_format_p_value_rejects_a_probability_out_of_range():
     with pytest.raises(ValueError, match="lies in"):
         compare.format_p_value(1.5)
+
+
+def test_comparison_paired_uses_the_shared_seeds(regression_cmp):
+    d = regression_cmp.paired("mean_squared_error", "huber", part="train")
+    a, b = regression_cmp.scores("mean_squared_error", "train"), regression_cmp.scores("huber", "train")
+    assert d == compare.paired_difference(a, b)
+    assert d.mean == pytest.approx(float(np.mean(a - b)))
 
 
 def test_scores_reads_the_runs_in_seed_order(regression_cmp):
