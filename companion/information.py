@@ -18,9 +18,12 @@ Conventions shared by every function here:
   Unlike ``scipy.stats.entropy``, nothing is renormalised, and nothing is broadcast.
 """
 
+import heapq
+
 import numpy as np
 
-__all__ = ["ROW_SUM_TOLERANCE", "information_content", "entropy", "cross_entropy", "kl_divergence"]
+__all__ = ["ROW_SUM_TOLERANCE", "information_content", "entropy", "cross_entropy", "kl_divergence",
+           "huffman_lengths"]
 
 ROW_SUM_TOLERANCE = 1e-6
 """How far from 1 the entries of a distribution may sum (an absolute tolerance, so also relative to 1)."""
@@ -206,6 +209,61 @@ def kl_divergence(p, q, base=None):
     p, q = _as_pair(p, q)
     divergence = np.sum(_p_log_q(p, p) - _p_log_q(p, q), axis=-1)
     return _result(np.maximum(divergence, 0.0) / scale)
+
+
+def huffman_lengths(p):
+    """Return the codeword lengths, in bits, of a Huffman code for the distribution ``p``.
+
+    Huffman's algorithm builds the binary prefix code with the smallest expected length: it repeatedly
+    merges the two least probable groups of symbols, and each merge adds one bit to the codeword of every
+    symbol in both groups. Ties are broken by symbol order, so the lengths are deterministic.
+
+    Closed forms the result satisfies:
+
+    - Kraft's inequality holds with equality for ``k >= 2`` symbols: ``sum(2 ** -lengths) == 1``;
+    - the expected length ``L = sum(p * lengths)`` lies in ``[H(p), H(p) + 1)``, with ``H`` in bits;
+    - when every probability is a power of 1/2, ``lengths == -log2(p)`` and ``L == H(p)``.
+
+    A code built this way for a model ``q`` and used on symbols drawn from ``p`` costs
+    ``sum(p * huffman_lengths(q))`` bits per symbol: about ``KL(p || q)`` more than a code built for ``p``.
+
+    Parameters
+    ----------
+    p : array_like of shape (k,)
+        One distribution over ``k >= 1`` symbols: non-negative, summing to 1. Symbols of probability 0 get a
+        codeword too.
+
+    Returns
+    -------
+    lengths : ndarray of int of shape (k,)
+        Codeword length of each symbol; a single symbol gets length 0 (nothing needs sending).
+
+    Raises
+    ------
+    ValueError
+        If ``p`` is not one distribution of shape ``(k,)``, or fails the checks of `entropy`.
+
+    Examples
+    --------
+    >>> huffman_lengths([0.5, 0.25, 0.125, 0.125])
+    array([1, 2, 3, 3])
+    >>> lengths = huffman_lengths([0.35, 0.25, 0.20, 0.12, 0.08])
+    >>> lengths, float(sum(2.0 ** -lengths))
+    (array([2, 2, 2, 3, 3]), 1.0)
+    """
+    p = _as_distributions(p, "p")
+    if p.ndim != 1:
+        raise ValueError(f"p must be one distribution of shape (k,); got shape {p.shape}.")
+    # Heap entries: (probability of a group, smallest symbol in it, the symbols); the middle entry breaks ties.
+    heap = [(float(q), i, [i]) for i, q in enumerate(p)]
+    heapq.heapify(heap)
+    lengths = np.zeros(len(p), dtype=int)
+    while len(heap) > 1:
+        q1, i1, first = heapq.heappop(heap)
+        q2, i2, second = heapq.heappop(heap)
+        lengths[first + second] += 1
+        heapq.heappush(heap, (q1 + q2, min(i1, i2), first + second))
+    return lengths
 
 
 def _p_log_q(p, q):

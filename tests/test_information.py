@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import scipy.stats
 
-from companion.information import cross_entropy, entropy, information_content, kl_divergence
+from companion.information import cross_entropy, entropy, huffman_lengths, information_content, kl_divergence
 
 RTOL = 1e-12  # float64 against float64: closed forms and scipy agree to rounding error
 SEEDS = [0, 1, 2]
@@ -175,3 +175,56 @@ def test_row_sum_tolerance():
     entropy([0.5, 0.5 + 9e-7])  # within 1e-6: accepted
     with pytest.raises(ValueError, match="sum to 1"):
         entropy([0.5, 0.5 + 2e-6])
+
+
+# Huffman codes: Kraft's inequality, the source coding bounds, dyadic sources and a code for the wrong model
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+@pytest.mark.parametrize("k", [2, 3, 5, 17])
+def test_huffman_kraft_sum_and_expected_length_bounds(seed, k):
+    rng = np.random.default_rng(seed)
+    p = rng.dirichlet(np.ones(k))
+    lengths = huffman_lengths(p)
+    assert lengths.dtype.kind == "i" and lengths.shape == (k,)
+    assert np.sum(2.0 ** -lengths) == pytest.approx(1.0, abs=1e-12)  # a full binary tree: Kraft with equality
+    expected, H = p @ lengths, entropy(p, base=2)
+    assert H - 1e-12 <= expected < H + 1
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_huffman_is_no_longer_than_the_rounded_up_code(seed):
+    p = np.random.default_rng(seed).dirichlet(np.ones(6))
+    assert p @ huffman_lengths(p) <= p @ np.ceil(-np.log2(p)) + 1e-12
+
+
+def test_huffman_on_a_dyadic_source_matches_the_surprise():
+    p = np.array([1 / 2, 1 / 4, 1 / 8, 1 / 16, 1 / 16])
+    np.testing.assert_array_equal(huffman_lengths(p), -np.log2(p))
+    assert p @ huffman_lengths(p) == entropy(p, base=2)
+
+
+def test_huffman_code_for_the_wrong_dyadic_model_costs_kl():
+    # Built for q = (1/8, 1/8, 1/4, 1/2) and used on p = (1/2, 1/4, 1/8, 1/8): lengths (3, 3, 2, 1) cost
+    # 1.5 + 0.75 + 0.25 + 0.125 = 2.625 bits, H(p) = 1.75, overhead 0.875 = KL(p || q) in bits.
+    p, q = np.array([1 / 2, 1 / 4, 1 / 8, 1 / 8]), np.array([1 / 8, 1 / 8, 1 / 4, 1 / 2])
+    lengths = huffman_lengths(q)
+    np.testing.assert_array_equal(lengths, [3, 3, 2, 1])
+    assert p @ lengths == 2.625
+    assert p @ lengths - entropy(p, base=2) == pytest.approx(kl_divergence(p, q, base=2), rel=1e-12)
+
+
+def test_huffman_edge_cases():
+    np.testing.assert_array_equal(huffman_lengths([1.0]), [0])
+    np.testing.assert_array_equal(huffman_lengths([0.5, 0.5]), [1, 1])
+    lengths = huffman_lengths([0.6, 0.4, 0.0])  # a symbol of probability 0 still gets a codeword
+    assert np.sum(2.0 ** -lengths) == 1.0 and lengths[0] == 1
+
+
+@pytest.mark.parametrize(
+    "p, match",
+    [([[0.5, 0.5]], r"shape \(k,\)"), ([0.5, 0.6], "sum to 1"), ([], "empty"), ([1.2, -0.2], "negative")],
+)
+def test_huffman_rejects(p, match):
+    with pytest.raises(ValueError, match=match):
+        huffman_lengths(p)
