@@ -41,7 +41,7 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv lock lock-upgrade browser test test-numeric test-matrix test-latest unit book execute benchmark clean
+.PHONY: help venv lock lock-upgrade browser test test-numeric test-matrix test-latest unit book execute benchmark dist clean
 
 help:
 	@echo "make book          build the website into _build/html (warnings are errors)"
@@ -54,6 +54,7 @@ help:
 	@echo "make lock-upgrade  re-compile requirements.lock with the newest releases"
 	@echo "make execute       re-execute notebooks in place (NB=book/x.ipynb for one)"
 	@echo "make benchmark     time model.fit against companion's fast path"
+	@echo "make dist          build companion's wheel and sdist into dist/"
 	@echo "make browser       install Debian's chromium + chromium-driver (website test)"
 	@echo "make clean         remove _build"
 
@@ -123,5 +124,9 @@ execute: $(STAMP)
 benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks.training
 
+dist: $(STAMP)
+	$(BIN)/python -m build --outdir dist .
+	rm -rf build companion.egg-info
+
 clean:
-	rm -rf _build
+	rm -rf _build dist build
