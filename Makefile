@@ -34,14 +34,14 @@ PYTEST_OPTS        := --ignore=tests/test_website.py -q -o addopts="" \
 # `make test-latest`: the newest releases inside the ranges, in a venv of their own.
 LATEST := .venv-latest
 PIP_COMPILE := $(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
-               --allow-unsafe --extra tf -o requirements.lock pyproject.toml requirements.txt
+               --allow-unsafe --extra tf --extra book -o requirements.lock pyproject.toml requirements.txt
 
 # The website test drives Debian's Chromium; install it when missing (root, or sudo).
 CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv lock lock-upgrade browser test test-numeric test-matrix test-latest unit book execute benchmark dist clean
+.PHONY: help venv lock lock-upgrade browser test test-numeric test-matrix test-latest unit book execute benchmark dist install-cell clean
 
 help:
 	@echo "make book          build the website into _build/html (warnings are errors)"
@@ -55,6 +55,7 @@ help:
 	@echo "make execute       re-execute notebooks in place (NB=book/x.ipynb for one)"
 	@echo "make benchmark     time model.fit against companion's fast path"
 	@echo "make dist          build companion's wheel and sdist into dist/"
+	@echo "make install-cell  write the install cell (from _config.yml's repository.url) into every chapter"
 	@echo "make browser       install Debian's chromium + chromium-driver (website test)"
 	@echo "make clean         remove _build"
 
@@ -123,6 +124,10 @@ execute: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks.training
+
+# After a change of repository.url or companion.__version__; then `make execute`.
+install-cell: $(STAMP)
+	$(BIN)/python -m tools.install_cell --write
 
 dist: $(STAMP)
 	$(BIN)/python -m build --outdir dist .
