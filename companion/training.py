@@ -72,12 +72,17 @@ class FitResult:
         Loss and metrics of the final model on the test set.
     seconds : float
         Wall time of the run (not shown in the repr: it is not a result).
+    weights : list of ndarray or None
+        The final weights (``model.get_weights()`` after training), so that a run's
+        trained model can be rebuilt with ``model.set_weights(result.weights)`` after
+        its model has been re-initialised for the next seed. Not in the repr.
     """
 
     history: dict
     train: dict
     test: dict
     seconds: float = field(default=float("nan"), repr=False, compare=False)
+    weights: list = field(default=None, repr=False, compare=False)
 
     def __eq__(self, other):
         # The generated __eq__ would compare the history arrays with ``==`` and raise
@@ -275,7 +280,7 @@ def fit(model, split, epochs, batch_size=32):
     history.update({f"val_{k}": test_curve[:, i] for i, k in enumerate(names)})
     train = dict(zip(names, evaluate(x, y).numpy().astype("float64").tolist()))
     test = dict(zip(names, evaluate(xv, yv).numpy().astype("float64").tolist()))
-    return FitResult(history, train, test, seconds=time.perf_counter() - start)
+    return FitResult(history, train, test, seconds=time.perf_counter() - start, weights=model.get_weights())
 
 
 def fit_keras(model, split, epochs, batch_size=32):
@@ -306,7 +311,7 @@ def fit_keras(model, split, epochs, batch_size=32):
     history = {k: np.asarray(v, dtype="float64") for k, v in fitted.history.items()}
     train = {k: float(v) for k, v in model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True).items()}
     test = {k: float(v) for k, v in model.evaluate(xv, yv, batch_size=batch_size, verbose=0, return_dict=True).items()}
-    return FitResult(history, train, test, seconds=time.perf_counter() - start)
+    return FitResult(history, train, test, seconds=time.perf_counter() - start, weights=model.get_weights())
 
 
 def steps_per_epoch(n_samples, batch_size=32):

@@ -196,6 +196,19 @@ def test_reinitialize_then_fit_equals_a_fresh_model(template, regression):
     assert got == expected  # exactly: same graph ops, same weights, same optimizer state, same batches
 
 
+def test_fit_result_keeps_the_final_weights_of_its_run(template, regression):
+    first = train(template, regression, 1)
+    train(template, regression, 2)  # the template now holds another run's weights
+    assert first.weights is not None and "weights" not in repr(first)
+    for a, b in zip(first.weights, template.get_weights()):
+        assert a.shape == b.shape
+    assert any(not np.array_equal(a, b) for a, b in zip(first.weights, template.get_weights()))
+    template.set_weights(first.weights)  # rebuilds seed 1's trained model: it scores what seed 1 scored
+    scores = template.evaluate(regression.X_test, regression.y_test, verbose=0, return_dict=True)
+    np.testing.assert_allclose(scores["mse"], first.test["mse"], rtol=1e-6)
+    assert FitResult({}, {}, {}).weights is None
+
+
 def test_reinitialize_restores_the_optimizer_state(template, regression):
     train(template, regression, 1)
     momentum = [v for v in template.optimizer.variables if "momentum" in v.name]
