@@ -11,13 +11,13 @@ Two details that matter for that equality:
 
 - The training loss is Keras's default reduction, the *mean* of the per-sample losses over the batch, so the
   gradient of the loss is the per-sample gradient divided by the batch size.
-- Keras's sigmoid and softmax activations attach the logits they received to their output, and
-  ``binary_crossentropy`` (after a sigmoid) or ``categorical_crossentropy`` and
+- With Keras's TensorFlow backend (the book's), the sigmoid and softmax activations attach the logits they
+  received to their output, and ``binary_crossentropy`` (after a sigmoid) or ``categorical_crossentropy`` and
   ``sparse_categorical_crossentropy`` (after a softmax) use those logits instead of the probabilities, as if
-  ``from_logits=True`` had been passed: nothing is clipped. This network does the same: for those pairs the
-  loss and its gradient ``ŷ - y`` with respect to the logits come from the ``from_logits=True`` forms. The two
-  routes agree wherever the probabilities lie inside ``[ε, 1 - ε]``; beyond, a confidently wrong output costs
-  its full logit rather than ``-log(ε)``.
+  ``from_logits=True`` had been passed: nothing is clipped. (Keras's other backends do not.) This network does
+  the same: for those pairs the loss and its gradient ``ŷ - y`` with respect to the logits come from the
+  ``from_logits=True`` forms. The two routes agree wherever the probabilities lie inside ``[ε, 1 - ε]``;
+  beyond, a confidently wrong output costs its full logit rather than ``-log(ε)``.
 """
 
 import numpy as np
@@ -31,7 +31,8 @@ HIDDEN_ACTIVATIONS = ("relu", "tanh", "sigmoid")
 OUTPUT_ACTIVATIONS = ("linear", "sigmoid", "tanh", "softmax")
 PARAMETERS = ("W1", "b1", "W2", "b2")
 
-# Output activation -> losses that Keras computes from the activation's logits in a compiled step.
+# Output activation -> losses that Keras's TensorFlow backend computes from the activation's logits in a
+# compiled step (other backends use the clipped probabilities).
 _FUSED = {
     "sigmoid": ("binary_crossentropy",),
     "softmax": ("categorical_crossentropy", "sparse_categorical_crossentropy"),

@@ -184,8 +184,8 @@ def test_training_matches_keras_float64():
     ],
 )
 def test_saturated_output_costs_its_logit_as_in_keras(output, loss, W2, y):
-    # Keras computes these losses from the activation's logits (50 or 60 here), not from the clipped
-    # probabilities, which would cost about -log(ε) = 16.1; so does TwoLayerNet.
+    # Keras's TensorFlow backend computes these losses from the activation's logits (50 or 60 here), not
+    # from the clipped probabilities, which would cost about -log(ε) = 16.1; so does TwoLayerNet.
     W2 = np.array(W2)
     net = TwoLayerNet(np.eye(2), np.zeros(2), W2, np.zeros(W2.shape[1]), output=output, loss=loss)
     X = np.array([[1.0, 1.0]])
