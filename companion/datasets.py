@@ -369,3 +369,80 @@ def contaminate(split, fraction, magnitude=10.0, random_state=0):
     y = split.y_train.copy()
     y[chosen] += rng.choice([-1.0, 1.0], size=len(chosen)).astype(y.dtype) * np.asarray(magnitude, dtype=y.dtype)
     return replace(split, y_train=y, name=f"{split.name}+{float(fraction):.0%} outliers")
+
+
+def flip_labels(y, fraction, seed=0):
+    """Flip a fraction of class labels to another class: symmetric label noise.
+
+    Exactly ``round(fraction * n)`` labels, chosen without replacement, are changed:
+    0/1 labels become ``1 - y``, -1/+1 labels become ``-y``, and integer labels of
+    ``k > 2`` classes (``0..k-1``, ``k = max(y) + 1``) move to one of the other
+    ``k - 1`` classes, drawn uniformly. Flip the training labels only and score on
+    clean test labels to measure how a loss copes with mislabelled points.
+
+    Parameters
+    ----------
+    y : array_like of shape (n,)
+        Class labels: 0/1, -1/+1, or integers ``0..k-1``.
+    fraction : float
+        Fraction of the labels to flip, in [0, 1].
+    seed : int, default=0
+        Seeds which labels are flipped (and, for ``k > 2``, their new classes), so the
+        same call gives the same noisy labels.
+
+    Returns
+    -------
+    y_noisy : ndarray of shape (n,)
+        A copy of ``y``, same dtype, with ``round(fraction * n)`` entries changed.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is not one-dimensional, is empty, holds values that are not class
+        labels (non-integers, negative integers other than -1/+1 labels, NaN), or if
+        ``fraction`` lies outside [0, 1] or ``seed`` is not an integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.datasets import flip_labels
+    >>> y = np.array([0, 1, 1, 0, 1, 0, 0, 1, 1, 0])
+    >>> noisy = flip_labels(y, 0.2, seed=0)
+    >>> int((noisy != y).sum()), sorted(set(noisy.tolist()))
+    (2, [0, 1])
+    >>> flip_labels(np.array([-1.0, 1.0, 1.0, -1.0]), 1.0).tolist()
+    [1.0, -1.0, -1.0, 1.0]
+    """
+    y = np.asarray(y)
+    if y.ndim != 1:
+        raise ValueError(f"labels must have shape (n,), got {y.shape}; convert one-hot rows to integers first")
+    if y.size == 0:
+        raise ValueError("labels are empty; there is nothing to flip")
+    if isinstance(fraction, bool) or not np.isscalar(fraction) or not 0.0 <= float(fraction) <= 1.0:
+        raise ValueError(f"fraction must be a number in [0, 1], got {fraction!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)):
+        raise ValueError(f"seed must be an integer, got {seed!r}")
+    values = y.astype("float64")
+    if not np.all(np.isfinite(values)) or np.any(values != np.round(values)):
+        raise ValueError("labels must be integers (0/1, -1/+1 or 0..k-1); got a non-integer or NaN value")
+    present = set(np.unique(values).tolist())
+    if present <= {0.0, 1.0}:
+        kind = "01"
+    elif present <= {-1.0, 1.0}:
+        kind = "pm1"
+    elif min(present) >= 0:
+        kind = "multiclass"
+    else:
+        raise ValueError(f"labels must be 0/1, -1/+1 or 0..k-1; got values {sorted(present)[:5]}")
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(y.size, size=int(round(float(fraction) * y.size)), replace=False)
+    noisy = y.copy()
+    if kind == "01":
+        noisy[chosen] = 1 - y[chosen]
+    elif kind == "pm1":
+        noisy[chosen] = -y[chosen]
+    else:
+        k = int(values.max()) + 1
+        shift = rng.integers(1, k, size=chosen.size)  # 1..k-1: never the label itself
+        noisy[chosen] = ((y[chosen].astype("int64") + shift) % k).astype(y.dtype)
+    return noisy

@@ -363,3 +363,56 @@ def test_split_rejects(change, message):
     fields.update(change)
     with pytest.raises(ValueError, match=message):
         Split(**fields)
+
+
+# flip_labels: symmetric label noise
+
+
+@pytest.mark.parametrize("fraction, count", [(0.0, 0), (0.1, 50), (0.25, 125), (1.0, 500)])
+def test_flip_labels_flips_round_fraction_times_n(circles, fraction, count):
+    y = circles.y_train
+    noisy = datasets.flip_labels(y, fraction, seed=3)
+    assert int(np.sum(noisy != y)) == count
+    assert noisy.dtype == y.dtype and noisy.shape == y.shape
+    np.testing.assert_array_equal(noisy[noisy != y], 1 - y[noisy != y])
+
+
+def test_flip_labels_pm1_and_multiclass():
+    rng = np.random.default_rng(0)
+    pm1 = rng.choice([-1.0, 1.0], size=200).astype("float32")
+    noisy = datasets.flip_labels(pm1, 0.3, seed=1)
+    changed = noisy != pm1
+    assert changed.sum() == 60
+    np.testing.assert_array_equal(noisy[changed], -pm1[changed])
+    classes = rng.integers(0, 4, size=400)
+    noisy = datasets.flip_labels(classes, 0.5, seed=1)
+    changed = noisy != classes
+    assert changed.sum() == 200  # every chosen label moves to another class, never to itself
+    assert set(np.unique(noisy)) <= {0, 1, 2, 3}
+    assert len(set(noisy[changed] - classes[changed])) > 1  # more than one target class is used
+
+
+def test_flip_labels_is_seeded_and_leaves_the_input_alone(circles):
+    y = circles.y_train.copy()
+    a = datasets.flip_labels(y, 0.2, seed=5)
+    np.testing.assert_array_equal(a, datasets.flip_labels(y, 0.2, seed=5))
+    assert np.any(a != datasets.flip_labels(y, 0.2, seed=6))
+    np.testing.assert_array_equal(y, circles.y_train)
+
+
+@pytest.mark.parametrize(
+    "y, fraction, seed, message",
+    [
+        (np.zeros((4, 2)), 0.1, 0, r"shape \(n,\)"),
+        (np.array([]), 0.1, 0, "empty"),
+        (np.array([0, 1, 1]), 1.5, 0, r"fraction must be a number in \[0, 1\]"),
+        (np.array([0, 1, 1]), -0.1, 0, r"fraction must be a number in \[0, 1\]"),
+        (np.array([0, 1, 1]), 0.1, 0.5, "seed must be an integer"),
+        (np.array([0.0, 0.5, 1.0]), 0.1, 0, "must be integers"),
+        (np.array([0.0, np.nan]), 0.1, 0, "must be integers"),
+        (np.array([-2, 0, 1]), 0.1, 0, "0/1, -1/\\+1 or 0..k-1"),
+    ],
+)
+def test_flip_labels_rejects(y, fraction, seed, message):
+    with pytest.raises(ValueError, match=message):
+        datasets.flip_labels(y, fraction, seed=seed)
