@@ -182,3 +182,84 @@ def test_toc_parser_finds_the_notebooks_entries():
     files = toc_files()
     assert files, "_toc.yml lists no files"
     assert all(not f.endswith((".ipynb", ".md")) for f in files)
+
+
+# ---------------------------------------------------------------- the decision table of choosing.ipynb
+
+LIST_TABLE = re.compile(r"^```\{list-table\}[^\n]*\n(.*?)^```", re.MULTILINE | re.DOTALL)
+GLUE_TARGET = re.compile(r"\{glue(?::[a-z]+)?\}`([^`]+)`")
+DOC_LINK = re.compile(r"\{doc\}`(?:[^`<]*<)?([^`>]+)>?`")
+REF_LINK = re.compile(r"\{ref\}`(?:[^`<]*<)?([^`>]+)>?`")
+
+
+def list_table_rows(text):
+    """Return the body rows of every MyST ``list-table`` in ``text``, each a list of cell strings."""
+    tables = []
+    for body in LIST_TABLE.findall(text):
+        rows = []
+        for line in body.splitlines():
+            if line.startswith("* - "):
+                rows.append([line[4:]])
+            elif line.startswith("  - ") and rows:
+                rows[-1].append(line[4:])
+            elif line.startswith("    ") and rows:
+                rows[-1][-1] += " " + line.strip()
+        tables.append(rows[1:])  # the first row is the header
+    return tables
+
+
+def glued_outputs(notebook):
+    """Return ``{name: stored text/plain}`` of every value a notebook glued."""
+    found = {}
+    for cell in code_cells(notebook):
+        for output in cell.get("outputs", []):
+            name = output.get("metadata", {}).get("scrapbook", {}).get("name")
+            if name:
+                data = output.get("data", {})
+                found[name] = next((v for k, v in data.items() if k.endswith("text/plain")), "")
+    return found
+
+
+def test_decision_table_evidence_exists():
+    """Every row of choosing's decision table links to its measurement and quotes glued values that exist.
+
+    Each evidence cell must link to the section or chapter that measured it (``{ref}`` to a ``(label)=``
+    target, or ``{doc}`` to a chapter), quote at least one glued value, and every quoted name must be glued
+    by the notebook it names. A glued string is quoted without a format spec (a spec on a string breaks
+    the build).
+    """
+    path = BOOK / "choosing.ipynb"
+    text = "\n".join(source(c) for c in load(path)["cells"] if c["cell_type"] == "markdown")
+    tables = list_table_rows(text)
+    assert len(tables) == 2 and all(tables), "expected the regression and the classification table"
+    labels = set(re.findall(r"^\(([\w-]+)\)=", text, re.MULTILINE))
+    outputs = {}
+    problems = []
+    for row in (row for table in tables for row in table):
+        task, evidence = row[0], row[-1]
+        docs, refs = DOC_LINK.findall(evidence), REF_LINK.findall(evidence)
+        if not docs and not refs:
+            problems.append(f"{task}: no {{doc}} or {{ref}} link to the measurement")
+        problems += [f"{task}: {{doc}}`{d}` is no chapter" for d in docs if not (BOOK / f"{d}.ipynb").exists()]
+        problems += [f"{task}: {{ref}}`{r}` is no label of choosing" for r in refs if r not in labels]
+        targets = GLUE_TARGET.findall(evidence)
+        if not targets:
+            problems.append(f"{task}: quotes no glued evidence")
+        for target in targets:
+            other, _, rest = target.rpartition("::")
+            name, _, spec = rest.partition(":")
+            nb_path = BOOK / (other or "choosing.ipynb")
+            if nb_path not in outputs:
+                outputs[nb_path] = glued_outputs(load(nb_path)) if nb_path.exists() else {}
+            if name not in outputs[nb_path]:
+                problems.append(f"{task}: {nb_path.name} glues no {name!r}")
+            elif spec and "".join(outputs[nb_path][name]).startswith(("'", '"')):
+                problems.append(f"{task}: {nb_path.name}::{name} is a string, quoted with the spec :{spec}")
+    assert not problems, "decision table:\n" + "\n".join(problems)
+
+
+def test_list_table_parser():
+    text = ("```{list-table} T\n:header-rows: 1\n\n* - a\n  - b\n* - row\n  - {ref}`x` and\n"
+            "    {glue:text}`n`\n```\n")
+    assert list_table_rows(text) == [[["row", "{ref}`x` and {glue:text}`n`"]]]
+    assert DOC_LINK.findall("{doc}`binary <binary>` {doc}`gradients`") == ["binary", "gradients"]
