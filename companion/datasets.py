@@ -176,6 +176,36 @@ def blobs(n_samples=1000, n_train=500):
     return _first_half(X.astype("float32"), y.astype("int64"), "multiclass", "blobs", n_train)
 
 
+def blob_centers():
+    """Return the class centres of the three-blobs problem (:func:`blobs`).
+
+    ``make_blobs`` draws the three centres uniformly from the box [-10, 10]^2 with
+    ``random_state=2`` and then each class as ``N(centre, 2**2 I)``; :func:`blobs`
+    uses the points as drawn (no standardisation). With the centres and
+    ``cluster_std=2``, :func:`companion.metrics.gaussian_posterior` gives the true
+    class probabilities and :func:`companion.metrics.gaussian_bayes_accuracy` the
+    best accuracy any model can reach.
+
+    Returns
+    -------
+    centers : ndarray of shape (3, 2)
+        Row ``k`` is the centre of class ``k``.
+
+    Examples
+    --------
+    >>> from companion.datasets import blob_centers
+    >>> blob_centers().round(2)
+    array([[-1.28, -9.48],
+           [ 0.99, -1.29],
+           [-1.59, -3.39]])
+    """
+    from sklearn.datasets import make_blobs
+
+    _, _, centers = make_blobs(n_samples=1000, centers=3, n_features=2, cluster_std=2, random_state=2,
+                               return_centers=True)
+    return centers
+
+
 def encode_labels(y, fmt, n_classes=None):
     """Convert canonical labels to the form a loss expects.
 

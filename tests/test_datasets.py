@@ -416,3 +416,11 @@ def test_flip_labels_is_seeded_and_leaves_the_input_alone(circles):
 def test_flip_labels_rejects(y, fraction, seed, message):
     with pytest.raises(ValueError, match=message):
         datasets.flip_labels(y, fraction, seed=seed)
+
+
+def test_blob_centers_are_the_centres_blobs_draws_around(blobs):
+    centers = datasets.blob_centers()
+    assert centers.shape == (3, 2)
+    for k in range(3):  # 1000 points: each class mean lies within a few standard errors of its centre
+        points = np.concatenate([blobs.X_train[blobs.y_train == k], blobs.X_test[blobs.y_test == k]])
+        np.testing.assert_allclose(points.mean(axis=0), centers[k], atol=4 * 2.0 / np.sqrt(len(points)))

@@ -1,4 +1,4 @@
-"""Tests for companion.metrics: sign accuracy and the within-tolerance metric.
+"""Tests for companion.metrics: sign accuracy, the within-tolerance metric and the Bayes limit of Gaussian classes.
 
 Both metrics must align labels of shape (n,) with predictions of shape (n, 1). Comparing them as
 they are broadcasts to (n, n), which silently reports a different number, so every alignment test
@@ -115,3 +115,90 @@ def test_within_tolerance_rejects_non_positive_tol(tol):
 def test_within_tolerance_rejects_mismatched_targets():
     with pytest.raises(ValueError, match="3 targets per sample but y_pred has 2"):
         within_tolerance(0.1)(np.zeros((2, 3)), np.zeros((2, 2)))
+
+
+# ---------------------------------------------------------------- the Bayes limit of Gaussian classes
+
+
+def test_gaussian_posterior_rows_sum_to_one_and_pick_the_nearest_centre():
+    from companion.metrics import gaussian_posterior
+
+    rng = np.random.default_rng(0)
+    centers = rng.normal(scale=5.0, size=(4, 3))
+    X = rng.normal(scale=8.0, size=(200, 3))
+    posterior = gaussian_posterior(X, centers, 1.5)
+    nearest = np.argmin(((X[:, None, :] - centers[None]) ** 2).sum(axis=-1), axis=1)
+    assert posterior.shape == (200, 4)
+    np.testing.assert_allclose(posterior.sum(axis=1), 1.0, atol=1e-12)
+    np.testing.assert_array_equal(posterior.argmax(axis=1), nearest)
+
+
+def test_gaussian_posterior_matches_bayes_rule_by_hand_and_survives_far_points():
+    from scipy import stats
+
+    from companion.metrics import gaussian_posterior
+
+    centers, std, x = np.array([[0.0, 0.0], [3.0, 1.0]]), 2.0, np.array([[1.0, -2.0]])
+    densities = [stats.multivariate_normal.pdf(x[0], mean=c, cov=std**2) for c in centers]
+    np.testing.assert_allclose(gaussian_posterior(x, centers, std)[0], np.array(densities) / sum(densities))
+    far = gaussian_posterior(np.array([[1e4, 0.0]]), centers, 0.1)  # exp underflows without the shift
+    assert np.all(np.isfinite(far)) and far[0, 1] == 1.0
+
+
+def test_gaussian_bayes_accuracy_two_classes_is_phi_of_half_the_distance():
+    from scipy import stats
+
+    from companion.metrics import gaussian_bayes_accuracy
+
+    centers = np.array([[1.0, 2.0, 0.0], [4.0, -2.0, 0.0]])  # distance 5
+    assert gaussian_bayes_accuracy(centers, 2.0) == pytest.approx(stats.norm.cdf(5 / 4), abs=1e-12)
+
+
+@pytest.mark.parametrize("centers, std", [
+    (np.array([[0.0, 0.0], [3.0, 0.0], [1.5, 2.6]]), 1.5),
+    (np.array([[0.0, 0.0], [2.0, 0.0], [5.0, 0.0]]), 1.0),  # collinear: a singular covariance
+])
+def test_gaussian_bayes_accuracy_three_classes_matches_monte_carlo(centers, std):
+    from companion.metrics import gaussian_bayes_accuracy
+
+    rng = np.random.default_rng(1)
+    n = 400_000
+    y = rng.integers(0, len(centers), size=n)
+    X = centers[y] + std * rng.normal(size=(n, centers.shape[1]))
+    nearest = np.argmin(((X[:, None, :] - centers[None]) ** 2).sum(axis=-1), axis=1)
+    assert gaussian_bayes_accuracy(centers, std) == pytest.approx(np.mean(nearest == y), abs=3e-3)
+
+
+def test_gaussian_bayes_accuracy_of_the_blobs_problem():
+    from companion import datasets
+    from companion.metrics import gaussian_bayes_accuracy, gaussian_posterior
+
+    centers = datasets.blob_centers()
+    accuracy = gaussian_bayes_accuracy(centers, 2.0)
+    assert accuracy == pytest.approx(0.8224, abs=1e-4)
+    split = datasets.blobs()
+    X, y = np.concatenate([split.X_train, split.X_test]), np.concatenate([split.y_train, split.y_test])
+    sample = np.mean(gaussian_posterior(X, centers, 2.0).argmax(axis=1) == y)
+    assert abs(sample - accuracy) < 3 * np.sqrt(accuracy * (1 - accuracy) / len(y))
+
+
+@pytest.mark.parametrize("centers, std, message", [
+    (np.array([[0.0, 0.0]]), 1.0, "n_classes >= 2"),
+    (np.array([[0.0, 0.0], [0.0, 0.0]]), 1.0, "distinct"),
+    (np.array([[0.0, 0.0], [1.0, 0.0]]), 0.0, "positive"),
+    (np.array([[0.0, np.nan], [1.0, 0.0]]), 1.0, "finite"),
+])
+def test_gaussian_bayes_rejects(centers, std, message):
+    from companion.metrics import gaussian_bayes_accuracy, gaussian_posterior
+
+    with pytest.raises(ValueError, match=message):
+        gaussian_bayes_accuracy(centers, std)
+    with pytest.raises(ValueError, match=message):
+        gaussian_posterior(np.zeros((1, 2)), centers, std)
+
+
+def test_gaussian_posterior_rejects_a_feature_count_mismatch():
+    from companion.metrics import gaussian_posterior
+
+    with pytest.raises(ValueError, match="match the centres"):
+        gaussian_posterior(np.zeros((3, 3)), np.array([[0.0, 0.0], [1.0, 0.0]]), 1.0)
