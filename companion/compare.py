@@ -173,18 +173,37 @@ def format_mean(values, spread=True, max_decimals=3):
     return format_estimate(values.mean(), values.std(ddof=1), values.size, spread, max_decimals)
 
 
-def format_p_value(p):
-    """Format a p-value at one significant digit, or as ``"< 0.001"``.
+def format_p_value(p, as_bound=False):
+    """Format a p-value at one significant digit, or as the conventional bound it passes.
+
+    Parameters
+    ----------
+    p : float
+        A probability in [0, 1].
+    as_bound : bool, default=False
+        Print only the smallest of 0.001, 0.01 and 0.05 that ``p`` is below
+        (``"< 0.01"``), or ``"≥ 0.05"``. A p-value's first digit can move from
+        one CPU to the next when the runs behind it do; the bound moves only
+        when ``p`` sits at one of the three thresholds.
+
+    Returns
+    -------
+    text : str
+        ``"< 0.001"`` below 0.001 in either style.
 
     Examples
     --------
     >>> from companion.compare import format_p_value
     >>> format_p_value(0.0123), format_p_value(0.4), format_p_value(2e-5)
     ('0.01', '0.4', '< 0.001')
+    >>> format_p_value(0.0123, as_bound=True), format_p_value(0.4, as_bound=True)
+    ('< 0.05', '≥ 0.05')
     """
     p = float(p)
     if not 0 <= p <= 1:
         raise ValueError(f"a p-value lies in [0, 1], got {p!r}")
+    if as_bound:
+        return next((f"< {bound:g}" for bound in (0.001, 0.01, 0.05) if p < bound), "≥ 0.05")
     if p < 0.001:
         return "< 0.001"
     return _one_significant(p, 3)
@@ -225,6 +244,14 @@ class PairedDifference:
         return self.p_value < alpha
 
     def __str__(self):
+        return self.text()
+
+    def text(self, p_as_bound=False):
+        """The difference, its confidence interval, the p-value and the number of seeds, as one line.
+
+        The difference and the interval are printed to the decimals the standard error of the mean
+        difference supports; the p-value by :func:`format_p_value` (``p_as_bound=True`` for the bound).
+        """
         decimals = supported_decimals(self.sd / math.sqrt(self.n))
 
         def fmt(x):
@@ -232,7 +259,8 @@ class PairedDifference:
             return text[1:] if float(text) == 0 else text
 
         return (f"{fmt(self.mean)} ({self.confidence:.0%} CI {fmt(self.ci_low)} to {fmt(self.ci_high)}), "
-                f"paired t-test p {'' if self.p_value < 0.001 else '= '}{format_p_value(self.p_value)}, "
+                f"paired t-test p {'' if p_as_bound or self.p_value < 0.001 else '= '}"
+                f"{format_p_value(self.p_value, as_bound=p_as_bound)}, "
                 f"{self.n} seeds")
 
     def sign_count(self, a="a", b="b"):

@@ -415,6 +415,20 @@ def test_format_p_value(p, text):
     assert compare.format_p_value(p) == text
 
 
+@pytest.mark.parametrize("p, text", [(0.0004, "< 0.001"), (0.001, "< 0.01"), (0.0099, "< 0.01"), (0.01, "< 0.05"),
+                                     (0.049, "< 0.05"), (0.05, "≥ 0.05"), (0.9, "≥ 0.05")])
+def test_format_p_value_as_bound(p, text):
+    assert compare.format_p_value(p, as_bound=True) == text
+
+
+def test_paired_difference_text_with_the_p_value_as_a_bound():
+    d = compare.paired_difference([0.85, 0.84, 0.86, 0.85], [0.84, 0.83, 0.84, 0.84])
+    assert d.text() == str(d)
+    assert d.text(p_as_bound=True) == "+0.01 (95% CI 0.00 to +0.02), paired t-test p < 0.05, 4 seeds"
+    tied = compare.paired_difference([0.8, 0.81, 0.82], [0.8, 0.81, 0.82])
+    assert tied.text(p_as_bound=True).endswith("paired t-test p ≥ 0.05, 3 seeds")
+
+
 def test_format_p_value_rejects_a_probability_out_of_range():
     with pytest.raises(ValueError, match="lies in"):
         compare.format_p_value(1.5)
