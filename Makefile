@@ -22,12 +22,14 @@ PATH_ENV_onednn-off := TF_ENABLE_ONEDNN_OPTS=0 OMP_NUM_THREADS=1 TF_NUM_INTRAOP_
 PATH_ENV_avx2      := ONEDNN_MAX_CPU_ISA=AVX2
 PATH_ENV_sse41     := ONEDNN_MAX_CPU_ISA=SSE41
 NUMERIC_ENV        := $(PATH_ENV_onednn-off)
-# What every path runs: the unit tests, the doctests and nbval over every notebook. The website
-# test reads stored outputs only, so it runs once, in `make test`.
+# What every path runs: the unit tests, the doctests and nbval over every notebook. The website,
+# packaging and install-cell tests involve no numeric path (they read stored outputs or install
+# packages), so they run once, in `make test`.
 # `make test-matrix MATRIX_TARGETS=book/binary.ipynb` checks one notebook on every path.
 MATRIX_TARGETS     ?= tests companion book
 MATRIX_PYTEST      = -m pytest $(MATRIX_TARGETS) $(PYTEST_OPTS)
-PYTEST_OPTS        := --ignore=tests/test_website.py -q -o addopts="" \
+PYTEST_OPTS        := --ignore=tests/test_website.py --ignore=tests/test_packaging.py \
+                      --ignore=tests/test_install_cell.py -q -o addopts="" \
                       -n auto --dist loadfile --doctest-modules --nbval --nbval-current-env \
                       --nbval-cell-timeout=1200 --nbval-sanitize-with=tests/sanitize.cfg -p no:cacheprovider -ra
 
