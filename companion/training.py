@@ -151,18 +151,18 @@ def _prepare(model, x, y):
     return names
 
 
-def _runner(model, x, y, epochs, batch_size):
+def _runner(model, x, y, epochs, batch_size, weighted=False):
     cache = _RUNNERS.setdefault(model, {})
     if "names" not in cache:
         cache["names"] = _prepare(model, x, y)
         cache["optimizer_state"] = [v.numpy() for v in model.optimizer.variables]
-    key = (epochs, batch_size)
+    key = (epochs, batch_size, weighted)
     if key not in cache:
-        cache[key] = _graph_functions(model, cache["names"], epochs, batch_size)
+        cache[key] = _graph_functions(model, cache["names"], epochs, batch_size, weighted)
     return cache["names"], cache[key]
 
 
-def _graph_functions(model, names, epochs, batch_size):
+def _graph_functions(model, names, epochs, batch_size, weighted=False):
     import tensorflow as tf
 
 
@@ -171,7 +171,7 @@ def _graph_functions(model, names, epochs, batch_size):
         return tf.stack([tf.cast(result[k], tf.float32) for k in names])
 
     @tf.function(autograph=True)
-    def run(x, y, xv, yv, shuffle_seed):
+    def run(x, y, xv, yv, shuffle_seed, w=None):
         n = tf.shape(x)[0]
         steps = (n + batch_size - 1) // batch_size
         train_curve = tf.TensorArray(tf.float32, size=epochs)
@@ -181,7 +181,12 @@ def _graph_functions(model, names, epochs, batch_size):
             order = tf.random.experimental.stateless_shuffle(tf.range(n), seed=tf.stack([shuffle_seed, epoch]))
             for step in tf.range(steps):
                 batch = order[step * batch_size:(step + 1) * batch_size]
-                model.train_step((tf.gather(x, batch), tf.gather(y, batch)))
+                if weighted:
+                    # As model.fit(sample_weight=...): the weights scale the training loss (and
+                    # weighted_metrics), never the plain metrics or the test evaluation.
+                    model.train_step((tf.gather(x, batch), tf.gather(y, batch), tf.gather(w, batch)))
+                else:
+                    model.train_step((tf.gather(x, batch), tf.gather(y, batch)))
             train_curve = train_curve.write(epoch, scores())
             model.reset_metrics()
             model.test_step((xv, yv))
@@ -218,7 +223,7 @@ def reinitialize(model, weights):
     model.reset_metrics()
 
 
-def fit(model, split, epochs, batch_size=32):
+def fit(model, split, epochs, batch_size=32, sample_weight=None, class_weight=None):
     """Train a compiled model on a split, fast, and score it on both sets.
 
     The same algorithm as ``model.fit(X_train, y_train, epochs=epochs,
@@ -237,11 +242,20 @@ def fit(model, split, epochs, batch_size=32):
         Number of passes over the training set.
     batch_size : int, default=32
         Mini-batch size; the last batch of an epoch holds the remainder.
+    sample_weight : array-like of shape (n_train,), optional
+        A non-negative weight per training sample, as ``model.fit(sample_weight=...)``.
+    class_weight : dict or "balanced", optional
+        A weight per class, as ``model.fit(class_weight=...)``: each training sample
+        gets its class's weight (see :func:`class_weights`; ``"balanced"`` is
+        scikit-learn's :math:`n / (k\\,n_c)`). Not together with ``sample_weight``.
 
     Returns
     -------
     result : FitResult
         Per-epoch train and test curves and the final train and test scores.
+        Weights scale only the training loss (and any ``weighted_metrics``), as in
+        ``model.fit``: the train loss curve is the weighted one, and the final
+        ``train``/``test`` scores and the ``val_`` curves are unweighted.
 
     Notes
     -----
@@ -272,10 +286,12 @@ def fit(model, split, epochs, batch_size=32):
     """
     _check_run(epochs, batch_size)
     x, y, xv, yv = _as_arrays(model, split)
+    w = sample_weights(y, sample_weight, class_weight)
     start = time.perf_counter()
-    names, (run, evaluate) = _runner(model, x, y, int(epochs), int(batch_size))
+    names, (run, evaluate) = _runner(model, x, y, int(epochs), int(batch_size), weighted=w is not None)
     shuffle_seed = np.int32(np.random.randint(0, 2**31 - 1))
-    train_curve, test_curve = (c.numpy().astype("float64") for c in run(x, y, xv, yv, shuffle_seed))
+    args = (x, y, xv, yv, shuffle_seed) if w is None else (x, y, xv, yv, shuffle_seed, w)
+    train_curve, test_curve = (c.numpy().astype("float64") for c in run(*args))
     history = {k: train_curve[:, i] for i, k in enumerate(names)}
     history.update({f"val_{k}": test_curve[:, i] for i, k in enumerate(names)})
     train = dict(zip(names, evaluate(x, y).numpy().astype("float64").tolist()))
@@ -283,7 +299,7 @@ def fit(model, split, epochs, batch_size=32):
     return FitResult(history, train, test, seconds=time.perf_counter() - start, weights=model.get_weights())
 
 
-def fit_keras(model, split, epochs, batch_size=32):
+def fit_keras(model, split, epochs, batch_size=32, sample_weight=None, class_weight=None):
     """Train with plain ``model.fit`` and score with ``model.evaluate``.
 
     The reference for :func:`fit`: same arguments, same :class:`~companion.training.FitResult`.
@@ -298,6 +314,8 @@ def fit_keras(model, split, epochs, batch_size=32):
         Number of passes over the training set.
     batch_size : int, default=32
         Mini-batch size for training and evaluation.
+    sample_weight, class_weight : optional
+        As in :func:`fit`; passed to ``model.fit`` as per-sample weights.
 
     Returns
     -------
@@ -305,9 +323,10 @@ def fit_keras(model, split, epochs, batch_size=32):
     """
     _check_run(epochs, batch_size)
     x, y, xv, yv = _as_arrays(model, split)
+    w = sample_weights(y, sample_weight, class_weight)
     start = time.perf_counter()
     fitted = model.fit(x, y, epochs=int(epochs), batch_size=int(batch_size), validation_data=(xv, yv),
-                       shuffle=True, verbose=0)
+                       shuffle=True, verbose=0, sample_weight=w)
     history = {k: np.asarray(v, dtype="float64") for k, v in fitted.history.items()}
     train = {k: float(v) for k, v in model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True).items()}
     test = {k: float(v) for k, v in model.evaluate(xv, yv, batch_size=batch_size, verbose=0, return_dict=True).items()}
@@ -352,3 +371,113 @@ def epochs_to_reach(curve, threshold):
         raise ValueError(f"curve must be a non-empty 1-D array, got shape {curve.shape}")
     hits = np.flatnonzero(curve <= threshold)
     return int(hits[0]) + 1 if len(hits) else None
+
+
+def class_labels(y):
+    """Return the class of each sample: the label itself, or the column of a one-hot row.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,) or (n, k)
+        Integer-valued labels (0/1, ±1, 0..k-1), or one-hot / probability rows.
+
+    Returns
+    -------
+    labels : ndarray of int, shape (n,)
+    """
+    y = np.asarray(y)
+    if y.ndim == 2 and y.shape[1] > 1:
+        return np.argmax(y, axis=1)
+    y = y.reshape(len(y)) if y.ndim == 2 else y
+    if y.ndim != 1:
+        raise ValueError(f"labels must have shape (n,) or (n, k), got {y.shape}")
+    if not np.all(np.isfinite(y)) or not np.array_equal(y, np.round(y)):
+        raise ValueError("class weights need integer-valued class labels (0/1, ±1, 0..k-1) or one-hot rows")
+    return y.astype(int)
+
+
+def class_weights(y, class_weight="balanced"):
+    """Return a weight per class, as ``model.fit(class_weight=...)`` takes it.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,) or (n, k)
+        Training labels: integer-valued classes, or one-hot rows.
+    class_weight : "balanced" or dict, default="balanced"
+        ``"balanced"`` gives class :math:`c` the weight :math:`n / (k\\,n_c)` (scikit-learn's
+        ``compute_class_weight("balanced")``): every class then carries the same total
+        weight, :math:`n / k`. A dict is checked and returned as ``{int: float}``.
+
+    Returns
+    -------
+    weights : dict of int to float
+        One entry per class present in ``y``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown string, a dict that misses a class of ``y``, or a negative or
+        non-finite weight.
+
+    Examples
+    --------
+    >>> from companion.training import class_weights
+    >>> class_weights([0, 0, 0, 1])
+    {0: 0.6666666666666666, 1: 2.0}
+    """
+    labels = class_labels(y)
+    classes, counts = np.unique(labels, return_counts=True)
+    if isinstance(class_weight, str):
+        if class_weight != "balanced":
+            raise ValueError(f"class_weight must be 'balanced' or a dict, got {class_weight!r}")
+        return {int(c): len(labels) / (len(classes) * int(m)) for c, m in zip(classes, counts)}
+    if not isinstance(class_weight, dict):
+        raise ValueError(f"class_weight must be 'balanced' or a dict, got {type(class_weight).__name__}")
+    missing = [int(c) for c in classes if int(c) not in class_weight]
+    if missing:
+        raise ValueError(f"class_weight has no weight for class(es) {missing}; it has {sorted(class_weight)}")
+    out = {int(k): float(v) for k, v in class_weight.items()}
+    bad = {k: v for k, v in out.items() if not (np.isfinite(v) and v >= 0)}
+    if bad:
+        raise ValueError(f"class weights must be finite and non-negative, got {bad}")
+    return out
+
+
+def sample_weights(y, sample_weight=None, class_weight=None):
+    """Return the per-sample training weights that :func:`fit` uses, or ``None``.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,) or (n, k)
+        Training labels.
+    sample_weight : array-like of shape (n,), optional
+    class_weight : dict or "balanced", optional
+        See :func:`class_weights`. At most one of the two may be given.
+
+    Returns
+    -------
+    weights : ndarray of float32, shape (n,), or None
+        ``None`` when neither is given (unweighted training).
+
+    Examples
+    --------
+    >>> from companion.training import sample_weights
+    >>> sample_weights([0, 0, 0, 1], class_weight="balanced").round(3)
+    array([0.667, 0.667, 0.667, 2.   ], dtype=float32)
+    """
+    if sample_weight is not None and class_weight is not None:
+        raise ValueError("give sample_weight or class_weight, not both")
+    if class_weight is not None:
+        table = class_weights(y, class_weight)
+        return np.array([table[c] for c in class_labels(y)], dtype="float32")
+    if sample_weight is None:
+        return None
+    w = np.asarray(sample_weight, dtype="float64")
+    n = len(np.asarray(y))
+    if w.shape != (n,):
+        raise ValueError(f"sample_weight must have shape ({n},), one weight per training sample, got {w.shape}")
+    if not np.all(np.isfinite(w)) or np.any(w < 0):
+        raise ValueError("sample_weight must be finite and non-negative")
+    if not np.any(w > 0):
+        raise ValueError("sample_weight is zero for every sample")
+    return w.astype("float32")

@@ -366,6 +366,91 @@ def test_fast_history_has_model_fits_keys_and_shapes(both_paths, problem_name):
     assert all(v.dtype == np.float64 for v in fast.history.values())
 
 
+# ---------------------------------------------------------------- sample and class weights
+
+
+def imbalanced_circles(minority=50):
+    """The circles split with all 0s and only ``minority`` 1s in training (an imbalance the weights must undo)."""
+    split = cp.datasets.circles()
+    keep = np.concatenate([np.flatnonzero(split.y_train == 0), np.flatnonzero(split.y_train == 1)[:minority]])
+    return cp.Split(split.X_train[keep], split.y_train[keep], split.X_test, split.y_test, "binary", "circles-1:5")
+
+
+def circles_model(seed):
+    cp.set_seed(seed)
+    model = cp.mlp(2, hidden=(50,), activation="sigmoid")
+    model.compile(loss="binary_crossentropy", optimizer=cp.sgd(), metrics=["accuracy"])
+    return model
+
+
+def test_class_weights_balanced_matches_scikit_learn():
+    from sklearn.utils.class_weight import compute_class_weight
+
+    y = np.array([0] * 7 + [1] * 2 + [2] * 3)
+    expected = compute_class_weight("balanced", classes=np.arange(3), y=y)
+    assert cp.training.class_weights(y) == pytest.approx(dict(enumerate(expected)))
+    onehot = np.eye(3)[y]
+    assert cp.training.class_weights(onehot) == pytest.approx(dict(enumerate(expected)))
+    # every class then carries the same total weight, n / k
+    w = cp.training.sample_weights(y, class_weight="balanced")
+    assert [w[y == c].sum() for c in range(3)] == pytest.approx([4.0, 4.0, 4.0])
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    (dict(class_weight="balance"), "'balanced' or a dict"),
+    (dict(class_weight=[1, 2]), "'balanced' or a dict"),
+    (dict(class_weight={0: 1.0}), r"no weight for class\(es\) \[1\]"),
+    (dict(class_weight={0: 1.0, 1: -2.0}), "finite and non-negative"),
+    (dict(sample_weight=[1.0, 2.0]), r"shape \(4,\)"),
+    (dict(sample_weight=[1.0, np.nan, 1.0, 1.0]), "finite and non-negative"),
+    (dict(sample_weight=[0.0, 0.0, 0.0, 0.0]), "zero for every sample"),
+    (dict(sample_weight=[1, 1, 1, 1], class_weight="balanced"), "not both"),
+])
+def test_sample_weights_reject(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        cp.training.sample_weights(np.array([0, 0, 1, 1]), **kwargs)
+
+
+def test_class_weights_reject_non_integer_labels():
+    with pytest.raises(ValueError, match="integer-valued"):
+        cp.training.class_weights(np.array([0.2, 0.7]))
+
+
+def test_unit_sample_weights_give_the_unweighted_run():
+    split = imbalanced_circles()
+    plain = cp.fit(circles_model(3), split, epochs=3)
+    ones = cp.fit(circles_model(3), split, epochs=3, sample_weight=np.ones(len(split.y_train)))
+    for key in plain.history:
+        np.testing.assert_allclose(ones.history[key], plain.history[key], rtol=1e-5, err_msg=key)
+
+
+def test_weighted_fast_path_equals_model_fit_with_class_weight():
+    """One batch per epoch, so batch order cannot matter: both paths run the same weighted algorithm."""
+    split = imbalanced_circles()
+    n = len(split.y_train)
+    fast = cp.fit(circles_model(5), split, epochs=5, batch_size=n, class_weight="balanced")
+    model = circles_model(5)
+    keras = cp.training.fit_keras(model, split, epochs=5, batch_size=n, class_weight="balanced")
+    for key in keras.history:
+        np.testing.assert_allclose(fast.history[key], keras.history[key], rtol=FULL_BATCH_RTOL, err_msg=key)
+    # and the weights did something: the unweighted run has another training loss
+    plain = cp.fit(circles_model(5), split, epochs=5, batch_size=n)
+    assert not np.allclose(plain.history["loss"], fast.history["loss"], rtol=1e-3)
+
+
+def test_balanced_class_weight_raises_minority_recall():
+    """With 1 positive in 6, plain BCE under-predicts the positives; balanced weights predict more of them."""
+    split = imbalanced_circles()
+    positives = split.y_test == 1
+    recall = {}
+    for weighted in (False, True):
+        model = circles_model(0)
+        cp.fit(model, split, epochs=30, class_weight="balanced" if weighted else None)
+        prob = model.predict(split.X_test, verbose=0).ravel()
+        recall[weighted] = float(np.mean(prob[positives] > 0.5))
+    assert recall[True] > recall[False] + 0.1
+
+
 # ---------------------------------------------------------------- epochs_to_reach, steps_per_epoch
 
 
