@@ -10,6 +10,11 @@ Your own data, as JSON::
 
     python -m companion compare --problem data.csv --target price --losses mse,mae --format json
 
+An imbalanced problem, scored by the area under the precision-recall curve, with the
+classes weighted in the loss::
+
+    python -m companion compare --problem breast_cancer_1to10 --losses bce,focal --class-weight balanced
+
 Bad input (an unknown loss, a loss for another task, a missing file or column,
 non-numeric features, fewer than two classes) prints one line naming the problem
 and exits with status 2.
@@ -59,6 +64,8 @@ def build_parser():
     compare.add_argument("--seeds", type=_positive_int, default=10, help="number of seeds, 0..N-1 (default: 10)")
     compare.add_argument("--epochs", type=_positive_int,
                          help="training epochs (default: the seed tutorial's, 100 for a CSV)")
+    compare.add_argument("--class-weight", choices=["balanced"],
+                         help="weight each class by n / (k n_c) in the training loss (classification only)")
     compare.add_argument("--format", choices=["table", "json"], default="table", help="output format")
     return parser
 
@@ -78,14 +85,18 @@ def main(argv=None):
             names = [loss_spec(name, problem.task)[0] for name in losses]
             if len(set(names)) != len(names):
                 raise ValueError(f"--losses names a loss twice: {args.losses}")
+        if args.class_weight is not None and problem.task == "regression":
+            raise ValueError("--class-weight applies to classification problems, not regression")
     except ValueError as err:
         parser.exit(2, f"{parser.prog} {args.command}: error: {err}\n")
-    comparison = compare_losses(problem, losses, seeds=args.seeds, epochs=args.epochs)
+    comparison = compare_losses(problem, losses, seeds=args.seeds, epochs=args.epochs,
+                                class_weight=args.class_weight)
     if args.format == "json":
         print(json.dumps(comparison.records(), indent=2))
     else:
+        weights = ", class weights balanced" if args.class_weight else ""
         print(f"{problem.name} ({problem.task}), {len(comparison.seeds)} seeds, "
-              f"{args.epochs or problem.epochs} epochs")
+              f"{args.epochs or problem.epochs} epochs{weights}")
         print(comparison.summary().to_string())
     return 0
 

@@ -30,7 +30,7 @@ import numpy as np
 from . import datasets as _datasets
 from .metrics import sign_accuracy
 from .models import mlp, sgd
-from .training import fit, fit_keras, reinitialize, set_seed
+from .training import class_weights, fit, fit_keras, reinitialize, set_seed
 
 
 def supported_decimals(se, max_decimals=3):
@@ -368,6 +368,7 @@ LOSS_SPECS = {
     "log_cosh": LossSpec("regression", None, "float", "mse"),
     "poisson": LossSpec("regression", "exponential", "float", "mse"),
     "binary_crossentropy": LossSpec("binary", "sigmoid", "01", "accuracy"),
+    "binary_focal_crossentropy": LossSpec("binary", "sigmoid", "01", "accuracy"),
     "hinge": LossSpec("binary", "tanh", "pm1", "sign_accuracy"),
     "squared_hinge": LossSpec("binary", "tanh", "pm1", "sign_accuracy"),
     "categorical_crossentropy": LossSpec("multiclass", "softmax", "onehot", "accuracy"),
@@ -382,6 +383,8 @@ ALIASES = {
     "mape": "mean_absolute_percentage_error",
     "logcosh": "log_cosh",
     "kld": "kl_divergence",
+    "bce": "binary_crossentropy",
+    "focal": "binary_focal_crossentropy",
 }
 
 # Loss names that Keras 2 accepted and Keras 3 removed, with the name to use instead.
@@ -443,12 +446,17 @@ class Problem:
         Default number of training epochs.
     published : dict of str to (float, float)
         Seed ``002``'s single-run (train, test) score for each loss it reported.
+    metric : str or None
+        The score of losses with 0/1 labels, when accuracy is the wrong one: ``"pr_auc"``
+        (the area under the precision-recall curve, for imbalanced problems). ``None``
+        keeps each loss spec's metric. Hinge-type losses keep the sign accuracy.
     """
 
     split: object
     hidden: tuple = (25,)
     epochs: int = 100
     published: dict = field(default_factory=dict)
+    metric: object = None
 
     @property
     def name(self):
@@ -527,12 +535,40 @@ def get_problem(name, target=None, task=None):
 
 
 def default_losses(task):
-    """Return the losses that apply to ``task`` by default, in the book's order."""
-    return [name for name, spec in LOSS_SPECS.items() if spec.task == task and name != "mean_absolute_percentage_error"]
+    """Return the losses that apply to ``task`` by default, in the book's order (the seed's losses)."""
+    extra = ("mean_absolute_percentage_error", "binary_focal_crossentropy")
+    return [name for name, spec in LOSS_SPECS.items() if spec.task == task and name not in extra]
+
+
+METRICS = ("pr_auc",)
 
 
 def _metric_object(metric):
-    return sign_accuracy if metric == "sign_accuracy" else metric
+    if metric == "sign_accuracy":
+        return sign_accuracy
+    if metric == "pr_auc":
+        import keras
+
+        return keras.metrics.AUC(curve="PR", name="pr_auc")
+    return metric
+
+
+def metric_of(problem, loss):
+    """Return the name of the score that ``loss`` is compared by on ``problem``.
+
+    The loss spec's metric, unless the problem names another one for losses with
+    0/1 labels (:attr:`Problem.metric`).
+
+    Examples
+    --------
+    >>> from companion.compare import get_problem, metric_of
+    >>> metric_of(get_problem("circles"), "hinge")
+    'sign_accuracy'
+    """
+    _, spec = loss_spec(loss, problem.task)
+    if problem.metric is not None and spec.labels == "01":
+        return problem.metric
+    return spec.metric
 
 
 def encoded_split(problem, loss):
@@ -569,11 +605,11 @@ def build_model(problem, loss, metrics=None, optimizer=None):
     outputs = problem.split.n_classes if problem.task == "multiclass" else 1
     model = mlp(problem.split.n_features, hidden=problem.hidden, outputs=outputs, activation=spec.activation)
     model.compile(loss=name, optimizer=optimizer or sgd(),
-                  metrics=list(metrics) if metrics is not None else [_metric_object(spec.metric)])
+                  metrics=list(metrics) if metrics is not None else [_metric_object(metric_of(problem, name))])
     return model
 
 
-def run(problem, loss, seed, epochs=None, metrics=None, build=None, fast=True):
+def run(problem, loss, seed, epochs=None, metrics=None, build=None, fast=True, class_weight=None):
     """Train the problem's recipe with one loss and one seed.
 
     Parameters
@@ -593,6 +629,8 @@ def run(problem, loss, seed, epochs=None, metrics=None, build=None, fast=True):
         the seed's recipe (:func:`build_model`).
     fast : bool, default=True
         Train with :func:`companion.training.fit`; ``False`` uses plain ``model.fit``.
+    class_weight : "balanced" or dict, optional
+        Weights of the classes in the training loss (:func:`companion.training.class_weights`).
 
     Returns
     -------
@@ -604,14 +642,14 @@ def run(problem, loss, seed, epochs=None, metrics=None, build=None, fast=True):
     set_seed(seed)
     model = (build or build_model)(problem, loss, metrics)
     if not fast:
-        return fit_keras(model, split, epochs or problem.epochs)
+        return fit_keras(model, split, epochs or problem.epochs, class_weight=class_weight)
     # Train a per-recipe template that starts from this seed's fresh weights, so that every seed
     # reuses one compiled graph instead of tracing its own; the result is the same run.
     key = _template_key(problem, loss, metrics, build)
     template = _TEMPLATES.setdefault(key, model)
     if template is not model:
         reinitialize(template, model.get_weights())
-    return fit(template, split, epochs or problem.epochs)
+    return fit(template, split, epochs or problem.epochs, class_weight=class_weight)
 
 
 _TEMPLATES = {}
@@ -621,7 +659,7 @@ def _template_key(problem, loss, metrics, build):
     metric_names = None if metrics is None else tuple(getattr(m, "__name__", repr(m)) for m in metrics)
     split = problem.split
     return (problem.name, problem.task, problem.hidden, split.n_features, split.n_classes,
-            loss_spec(loss, problem.task)[0], metric_names, build)
+            loss_spec(loss, problem.task)[0], metric_names, problem.metric, build)
 
 
 
@@ -728,7 +766,8 @@ class Comparison:
         return rows
 
 
-def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast=True, progress=None):
+def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast=True, progress=None,
+                   class_weight=None):
     """Train one recipe with several losses over several seeds and tabulate the scores.
 
     Parameters
@@ -751,6 +790,9 @@ def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast
         Show a progress bar on stderr. By default only when stderr is a terminal
         and ``COMPANION_PROGRESS`` is not ``0`` (the Makefile sets it to ``0``), so a
         bar never lands in a stored notebook output.
+    class_weight : "balanced" or dict, optional
+        Weight the classes in every training loss, as ``model.fit(class_weight=...)``
+        (:func:`companion.training.class_weights`). Classification problems only.
 
     Returns
     -------
@@ -783,13 +825,17 @@ def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast
         raise ValueError("losses must name at least one loss")
     if len(set(names)) != len(names):
         raise ValueError(f"losses are repeated: {', '.join(losses)}")
+    if class_weight is not None:
+        if problem.task == "regression":
+            raise ValueError("class weights apply to classification problems, not regression")
+        class_weights(problem.split.y_train, class_weight)  # a bad value fails here, before any training
     rows, results = [], {}
     with tqdm(total=len(names) * len(seeds), disable=not _show_progress(progress), desc=problem.name) as bar:
         for name in names:
-            metric = LOSS_SPECS[name].metric
+            metric = metric_of(problem, name)
             runs = []
             for seed in seeds:
-                runs.append(run(problem, name, seed, epochs=epochs, build=build, fast=fast))
+                runs.append(run(problem, name, seed, epochs=epochs, build=build, fast=fast, class_weight=class_weight))
                 bar.update()
             results[name] = runs
             metric_key = metric if metric in runs[0].train else "loss"

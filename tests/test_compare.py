@@ -57,6 +57,8 @@ def assert_precision_supported(text, values, max_decimals=3):
         ("mape", "mean_absolute_percentage_error"),
         ("logcosh", "log_cosh"),
         ("kld", "kl_divergence"),
+        ("focal", "binary_focal_crossentropy"),
+        ("bce", "binary_crossentropy"),
         (" MSE ", "mean_squared_error"),
         ("Binary_Crossentropy", "binary_crossentropy"),
         ("huber", "huber"),
@@ -72,7 +74,7 @@ def test_loss_specs_name_real_keras_losses_with_consistent_settings():
 
     from companion.datasets import LABEL_FORMATS, TASKS
 
-    assert len(LOSS_SPECS) == 13
+    assert len(LOSS_SPECS) == 14
     for name, spec in LOSS_SPECS.items():
         assert keras.losses.get(name).__name__ == name
         assert spec.task in TASKS and spec.labels in LABEL_FORMATS
@@ -534,6 +536,53 @@ def test_progress_setting(monkeypatch, setting, progress, shown):
     assert compare._show_progress(progress) is shown  # "auto": stderr is captured, not a terminal
 
 
+# ---------------------------------------------------------------- class weights and problem metrics
+
+
+def imbalanced_problem(metric=None):
+    """Circles with every 0 and only 50 of the 1s in training: 1 positive in 6."""
+    split = get_problem("circles").split
+    keep = np.concatenate([np.flatnonzero(split.y_train == 0), np.flatnonzero(split.y_train == 1)[:50]])
+    imbalanced = cp.Split(split.X_train[keep], split.y_train[keep], split.X_test, split.y_test, "binary",
+                          "circles-1:5")
+    return cp.Problem(imbalanced, hidden=(50,), epochs=EPOCHS, metric=metric)
+
+
+def test_compare_losses_passes_the_class_weight_to_every_run():
+    problem = imbalanced_problem()
+    weighted = cp.compare_losses(problem, ["bce"], seeds=SEEDS, class_weight="balanced", progress=False)
+    for seed, result in zip(range(SEEDS), weighted.results["binary_crossentropy"]):
+        assert result == compare.run(problem, "bce", seed, class_weight="balanced")
+        assert result != compare.run(problem, "bce", seed)
+
+
+@pytest.mark.parametrize("problem, class_weight, message", [
+    ("regression", "balanced", "classification problems, not regression"),
+    ("circles", "balance", "'balanced' or a dict"),
+    ("circles", {0: 1.0}, "no weight for class"),
+])
+def test_compare_losses_rejects_bad_class_weights(problem, class_weight, message):
+    with pytest.raises(ValueError, match=re.escape(message)):
+        cp.compare_losses(problem, seeds=1, epochs=EPOCHS, class_weight=class_weight, progress=False)
+
+
+def test_a_problem_metric_scores_the_01_losses_and_leaves_hinge_alone():
+    problem = imbalanced_problem(metric="pr_auc")
+    assert compare.metric_of(problem, "bce") == "pr_auc"
+    assert compare.metric_of(problem, "focal") == "pr_auc"
+    assert compare.metric_of(problem, "hinge") == "sign_accuracy"
+    cmp = cp.compare_losses(problem, ["bce", "hinge"], seeds=SEEDS, progress=False)
+    assert cmp.table["metric"].tolist() == ["pr_auc", "sign_accuracy"]
+    scores = cmp.scores("binary_crossentropy")
+    assert scores.shape == (SEEDS,) and np.all((0 <= scores) & (scores <= 1))
+
+
+def test_focal_loss_is_available_but_not_a_default():
+    assert "binary_focal_crossentropy" not in default_losses("binary")
+    cmp = cp.compare_losses("circles", ["focal"], seeds=1, epochs=EPOCHS, progress=False)
+    assert cmp.table["loss"].tolist() == ["binary_focal_crossentropy"]
+
+
 # ---------------------------------------------------------------- the command line, in process
 
 
@@ -578,6 +627,13 @@ def test_cli_json_on_blobs_matches_compare_losses(capsys):
     assert records[0]["test_mean"] == round(float(expected.table["test_mean"][0]), 6)
 
 
+def test_cli_class_weight_balanced(capsys):
+    code, out, _ = run_cli(capsys, "--problem", SMALL, "--target", "label", "--losses", "bce",
+                           "--seeds", str(SEEDS), "--epochs", str(EPOCHS), "--class-weight", "balanced")
+    assert code == 0
+    assert out.splitlines()[0] == f"small (binary), {SEEDS} seeds, {EPOCHS} epochs, class weights balanced"
+
+
 def test_cli_json_on_a_csv_file(capsys):
     code, out, _ = run_cli(capsys, "--problem", SMALL, "--target", "label", "--losses", "binary_crossentropy",
                            "--seeds", str(SEEDS), "--epochs", str(EPOCHS), "--format", "json")
@@ -614,6 +670,9 @@ BAD_INPUTS = [
     (["--problem", "regression", "--epochs", "ten"], "argument --epochs: expected a positive integer, got 'ten'"),
     (["--problem", "regression", "--format", "xml"], "argument --format: invalid choice"),
     (["--losses", "mse"], "the following arguments are required: --problem"),
+    (["--problem", "regression", "--class-weight", "balanced"],
+     "--class-weight applies to classification problems, not regression"),
+    (["--problem", "circles", "--class-weight", "heavy"], "argument --class-weight: invalid choice: 'heavy'"),
 ]
 
 
