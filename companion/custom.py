@@ -305,3 +305,345 @@ def two_head_mlp(n_features, hidden=(4,), regression_name="value", classificatio
         classification_name: keras.layers.Dense(1, activation="sigmoid", name=classification_name)(x),
     }
     return keras.Model(inputs, outputs, name=name)
+
+
+@keras.saving.register_keras_serializable(package="companion")
+class GeneralizedCrossEntropy(keras.losses.Loss):
+    """Compute the generalised cross-entropy (Zhang and Sabuncu 2018), a loss robust to label noise.
+
+    For a one-hot label of class ``c`` and predicted probabilities ``p`` the loss is
+    ``(1 - p_c ** q) / q``: the cross-entropy ``-log p_c`` in the limit ``q -> 0``, and
+    ``1 - p_c`` (``k / 2`` times the mean absolute error on probabilities) at ``q = 1``.
+    Its gradient with respect to the logits is the cross-entropy's multiplied by
+    ``p_c ** q``, so samples the model finds implausible (often the mislabelled ones)
+    pull less on the weights.
+
+    Formula::
+
+        p = clip(y_pred / sum(y_pred, axis=-1), epsilon, 1 - epsilon)
+        loss = sum(y_true * (1 - p ** q), axis=-1) / q
+
+    Parameters
+    ----------
+    q : float, default=0.7
+        The exponent, in ``(0, 1]``; 0.7 is the value Zhang and Sabuncu recommend.
+    reduction : str, default="sum_over_batch_size"
+        How the per-sample losses are reduced, as for every Keras loss; ``None``
+        returns them unreduced.
+    name : str, default="generalized_cross_entropy"
+        Name of the loss.
+    dtype : str, optional
+        Computation dtype; defaults to Keras's float type (float32).
+
+    Notes
+    -----
+    ``y_true`` holds one-hot rows (or soft targets) of the shape of ``y_pred``, as for
+    ``keras.losses.CategoricalCrossentropy``; ``y_pred`` holds probabilities (a softmax
+    output), not logits. The clip uses ``keras.backend.epsilon()`` (``1e-7``), as
+    :func:`companion.losses.generalized_cross_entropy`, its NumPy reference, does.
+    Where the clip is active the gradient is zero.
+
+    ``get_config`` stores ``q``, so ``keras.saving.load_model`` restores the same loss.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.custom import GeneralizedCrossEntropy
+    >>> loss = GeneralizedCrossEntropy(q=0.5)
+    >>> y_true = np.array([[0.0, 1.0, 0.0]])
+    >>> y_pred = np.array([[0.2, 0.5, 0.3]])
+    >>> round(float(loss(y_true, y_pred)), 5)  # (1 - sqrt(0.5)) / 0.5
+    0.58579
+    >>> GeneralizedCrossEntropy.from_config(loss.get_config()).q
+    0.5
+    """
+
+    def __init__(self, q=0.7, reduction="sum_over_batch_size", name="generalized_cross_entropy", dtype=None):
+        if (isinstance(q, bool) or not isinstance(q, (int, float, np.integer, np.floating))
+            or not np.isfinite(q) or not 0.0 < q <= 1.0):
+            raise ValueError(f"q must be a number in (0, 1], got {q!r}")
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.q = float(q)
+
+    def call(self, y_true, y_pred):
+        y_pred = ops.convert_to_tensor(y_pred)
+        y_true = ops.cast(y_true, y_pred.dtype)
+        if len(y_true.shape) != len(y_pred.shape) or (y_true.shape[-1] is not None
+                                                     and y_true.shape[-1] != y_pred.shape[-1]):
+            raise ValueError(f"y_true must be one-hot rows of the shape of y_pred, got y_true.shape={y_true.shape} "
+                             f"and y_pred.shape={y_pred.shape}; encode integer labels first")
+        eps = keras.backend.epsilon()
+        p = ops.clip(y_pred / ops.sum(y_pred, axis=-1, keepdims=True), eps, 1.0 - eps)
+        # -expm1(q log p) = 1 - p**q, without float32 cancellation for small q.
+        return ops.sum(y_true * -ops.expm1(self.q * ops.log(p)), axis=-1) / self.q
+
+    def get_config(self):
+        return {**super().get_config(), "q": self.q}
+
+
+__all__ += ["GeneralizedCrossEntropy"]
+
+
+# --- Predicted variances and quantiles (uncertainty chapter).
+
+_VARIANCE_LINKS = ("softplus", "exp")
+
+
+@keras.saving.register_keras_serializable(package="companion")
+class GaussianNLL(keras.losses.Loss):
+    """Compute the Gaussian negative log-likelihood of a model that predicts a mean and a variance.
+
+    The model has two output units per target: column 0 is the mean and column 1 a raw
+    score that the loss turns into a variance, by default ``softplus(raw) +
+    min_variance`` (Nix and Weigend 1994). The floor keeps ``1 / variance`` bounded, so
+    one well-fitted training point cannot drive the loss to minus infinity and its
+    gradient to infinity. With ``link="exp"`` the raw score is a log-variance, the
+    other common choice; without a floor it has no bound on either side.
+
+    Formula::
+
+        mean, raw = y_pred[..., 0], y_pred[..., 1]
+        variance = softplus(raw) + min_variance        # link="softplus"
+        variance = exp(raw) + min_variance             # link="exp"
+        loss = 0.5 * log(2 * pi * variance) + (y_true - mean) ** 2 / (2 * variance)
+
+    the NumPy reference :func:`companion.losses.gaussian_nll` applied to that variance.
+
+    Parameters
+    ----------
+    min_variance : float, default=1e-6
+        Floor added to every variance, ``>= 0``, in squared target units.
+    link : {"softplus", "exp"}, default="softplus"
+        How the raw score becomes a variance.
+    reduction : str, default="sum_over_batch_size"
+        As for every Keras loss; ``None`` returns one value per sample.
+    name : str, default="gaussian_nll"
+    dtype : str, optional
+        Computation dtype; defaults to Keras's float type (float32).
+
+    Notes
+    -----
+    ``y_pred`` has shape ``(n, 2)``; ``y_true`` has shape ``(n,)`` or ``(n, 1)``
+    (one target per sample). Unreduced, the loss has shape ``(n,)``. Use
+    :meth:`mean_variance` on a model's predictions to read them with the same link.
+    ``get_config`` stores ``min_variance`` and ``link``, so ``keras.saving.load_model``
+    restores the same loss.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.custom import GaussianNLL
+    >>> loss = GaussianNLL(min_variance=0.0, link="exp")
+    >>> round(float(loss(np.array([0.0]), np.array([[0.0, 0.0]]))), 6)  # N(0, 1) at 0: 0.5 log(2 pi)
+    0.918939
+    >>> mean, variance = GaussianNLL().mean_variance(np.array([[1.0, 0.0]]))
+    >>> mean.round(3).tolist(), variance.round(3).tolist()  # softplus(0) = log 2
+    ([1.0], [0.693])
+    """
+
+    def __init__(self, min_variance=1e-6, link="softplus", reduction="sum_over_batch_size", name="gaussian_nll",
+                 dtype=None):
+        min_variance = float(min_variance)
+        if not (np.isfinite(min_variance) and min_variance >= 0):
+            raise ValueError(f"min_variance must be a finite number >= 0, got {min_variance}")
+        if link not in _VARIANCE_LINKS:
+            raise ValueError(f"link must be one of {_VARIANCE_LINKS}, got {link!r}")
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.min_variance = min_variance
+        self.link = link
+
+    def _variance(self, raw, backend):
+        positive = backend.softplus(raw) if self.link == "softplus" else backend.exp(raw)
+        return positive + self.min_variance
+
+    def call(self, y_true, y_pred):
+        y_pred = ops.convert_to_tensor(y_pred)
+        y_true = ops.cast(ops.convert_to_tensor(y_true), y_pred.dtype)
+        if y_pred.shape[-1] != 2:
+            raise ValueError(f"y_pred must have 2 columns (mean, raw variance), got shape {y_pred.shape}")
+        if len(y_true.shape) == len(y_pred.shape):
+            if y_true.shape[-1] != 1:
+                raise ValueError(f"y_true must hold one target per sample, shape (n,) or (n, 1), got {y_true.shape}")
+            y_true = ops.squeeze(y_true, -1)
+        elif len(y_true.shape) != len(y_pred.shape) - 1:
+            raise ValueError(f"cannot align y_true of shape {y_true.shape} with y_pred of shape {y_pred.shape}")
+        mean, variance = y_pred[..., 0], self._variance(y_pred[..., 1], ops)
+        return 0.5 * ops.log(2.0 * np.pi * variance) + ops.square(y_true - mean) / (2.0 * variance)
+
+    def mean_variance(self, y_pred):
+        """Split predictions of shape (..., 2) into NumPy means and variances (float64), with this loss's link."""
+        y_pred = np.asarray(y_pred, dtype=np.float64)
+        if y_pred.ndim < 1 or y_pred.shape[-1] != 2:
+            raise ValueError(f"y_pred must have 2 columns (mean, raw variance), got shape {y_pred.shape}")
+        raw = y_pred[..., 1]
+        positive = np.logaddexp(0.0, raw) if self.link == "softplus" else np.exp(raw)
+        return y_pred[..., 0], positive + self.min_variance
+
+    def get_config(self):
+        return {**super().get_config(), "min_variance": self.min_variance, "link": self.link}
+
+
+def _levels(quantiles):
+    levels = tuple(float(q) for q in np.atleast_1d(quantiles))
+    if not levels or not all(0.0 < q < 1.0 for q in levels):
+        raise ValueError(f"quantiles must be levels strictly between 0 and 1, got {quantiles!r}")
+    if any(b <= a for a, b in zip(levels, levels[1:])):
+        raise ValueError(f"quantiles must be strictly increasing, got {levels}")
+    return levels
+
+
+@keras.saving.register_keras_serializable(package="companion")
+class MultiPinballLoss(keras.losses.Loss):
+    """Compute the pinball loss of several predicted quantiles at once, one output column per level.
+
+    One model with ``k`` outputs predicts the ``k`` quantiles; the loss is the mean of
+    :class:`PinballLoss` over the levels. The levels are not tied together: nothing
+    stops column 0 (say the 5 % quantile) from exceeding column 1 (the median) for some
+    inputs. :func:`quantile_mlp` with ``monotone=True`` builds a model whose columns
+    cannot cross.
+
+    Formula::
+
+        error[..., j] = y_true - y_pred[..., j]
+        loss = mean_j(maximum(q[j] * error[..., j], (q[j] - 1) * error[..., j]))
+
+    Parameters
+    ----------
+    quantiles : sequence of float, default=(0.05, 0.5, 0.95)
+        Strictly increasing levels in (0, 1), one per output column.
+    reduction : str, default="sum_over_batch_size"
+    name : str, default="multi_pinball"
+    dtype : str, optional
+
+    Notes
+    -----
+    ``y_pred`` has shape ``(n, k)``, ``y_true`` shape ``(n,)`` or ``(n, 1)``; unreduced,
+    the loss has shape ``(n,)``. It equals :func:`companion.losses.pinball` with the
+    targets repeated over the ``k`` columns.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.custom import MultiPinballLoss
+    >>> loss = MultiPinballLoss([0.1, 0.9])
+    >>> round(float(loss(np.array([0.0]), np.array([[-1.0, 1.0]]))), 6)  # 0.1 per unit on each side
+    0.1
+    """
+
+    def __init__(self, quantiles=(0.05, 0.5, 0.95), reduction="sum_over_batch_size", name="multi_pinball",
+                 dtype=None):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.quantiles = _levels(quantiles)
+
+    def call(self, y_true, y_pred):
+        y_pred = ops.convert_to_tensor(y_pred)
+        y_true = ops.cast(ops.convert_to_tensor(y_true), y_pred.dtype)
+        k = len(self.quantiles)
+        if y_pred.shape[-1] != k:
+            raise ValueError(f"y_pred must have one column per quantile ({k}), got shape {y_pred.shape}")
+        if len(y_true.shape) == len(y_pred.shape) - 1:
+            y_true = ops.expand_dims(y_true, -1)
+        elif len(y_true.shape) != len(y_pred.shape) or y_true.shape[-1] != 1:
+            raise ValueError(f"y_true must hold one target per sample, shape (n,) or (n, 1), got {y_true.shape}")
+        q = ops.convert_to_tensor(np.array(self.quantiles), dtype=y_pred.dtype)
+        error = y_true - y_pred
+        return ops.mean(ops.maximum(q * error, (q - 1.0) * error), axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "quantiles": list(self.quantiles)}
+
+
+@keras.saving.register_keras_serializable(package="companion")
+class IncreasingColumns(keras.layers.Layer):
+    """Map raw scores to increasing columns: the first as it is, then positive steps.
+
+    Formula::
+
+        out[..., 0] = raw[..., 0]
+        out[..., j] = out[..., j - 1] + softplus(raw[..., j]) + min_step
+
+    A monotone parametrisation of predicted quantiles: whatever the weights, column
+    ``j`` exceeds column ``j - 1`` by more than ``min_step``, so the quantiles never cross.
+
+    Parameters
+    ----------
+    min_step : float, default=0.0
+        Smallest gap between neighbouring columns, ``>= 0``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.custom import IncreasingColumns
+    >>> np.asarray(IncreasingColumns()(np.array([[1.0, -30.0, 0.0]]))).round(3)
+    array([[1.   , 1.   , 1.693]], dtype=float32)
+    """
+
+    def __init__(self, min_step=0.0, **kwargs):
+        super().__init__(**kwargs)
+        min_step = float(min_step)
+        if not (np.isfinite(min_step) and min_step >= 0):
+            raise ValueError(f"min_step must be a finite number >= 0, got {min_step}")
+        self.min_step = min_step
+
+    def call(self, inputs):
+        steps = ops.softplus(inputs[..., 1:]) + self.min_step
+        return ops.concatenate([inputs[..., :1], inputs[..., :1] + ops.cumsum(steps, axis=-1)], axis=-1)
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        return {**super().get_config(), "min_step": self.min_step}
+
+
+def quantile_mlp(n_features, n_quantiles=3, hidden=(25,), monotone=False, name=None):
+    """Build an uncompiled MLP that predicts several quantiles, one output column per level.
+
+    The hidden layers are those of :func:`companion.models.mlp` (ReLU, He-uniform);
+    the output is a linear layer with ``n_quantiles`` units, followed, with
+    ``monotone=True``, by :class:`IncreasingColumns`, so that the columns increase
+    for every input and the quantiles cannot cross. Compile it with
+    :class:`MultiPinballLoss`.
+
+    Parameters
+    ----------
+    n_features : int
+        Number of input features.
+    n_quantiles : int, default=3
+        Number of quantile levels, ``>= 1`` (``>= 2`` with ``monotone=True``).
+    hidden : tuple of int, default=(25,)
+        Units of each hidden layer.
+    monotone : bool, default=False
+        Make the columns increasing by construction.
+    name : str, optional
+
+    Returns
+    -------
+    model : keras.Sequential
+        Input (batch, n_features), output (batch, n_quantiles). Call
+        :func:`companion.training.set_seed` first for reproducible weights.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.custom import quantile_mlp
+    >>> model = quantile_mlp(4, monotone=True)
+    >>> pred = np.asarray(model(np.random.default_rng(0).normal(size=(50, 4))))
+    >>> pred.shape, bool(np.all(np.diff(pred, axis=1) > 0))
+    ((50, 3), True)
+    """
+    if int(n_features) < 1:
+        raise ValueError(f"n_features must be positive, got {n_features}")
+    if int(n_quantiles) < (2 if monotone else 1):
+        raise ValueError(f"n_quantiles must be at least {2 if monotone else 1}, got {n_quantiles}")
+    if any(int(h) < 1 for h in hidden):
+        raise ValueError(f"hidden layer sizes must be positive, got {tuple(hidden)}")
+    layers = [keras.Input(shape=(int(n_features),))]
+    layers += [keras.layers.Dense(int(h), activation="relu", kernel_initializer="he_uniform") for h in hidden]
+    layers.append(keras.layers.Dense(int(n_quantiles)))
+    if monotone:
+        layers.append(IncreasingColumns())
+    return keras.Sequential(layers, name=name)
+
+
+__all__ += ["GaussianNLL", "MultiPinballLoss", "IncreasingColumns", "quantile_mlp"]

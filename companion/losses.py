@@ -715,3 +715,295 @@ def _hinge_labels(y_true):
     if np.all((y_true == 0) | (y_true == 1)):
         return 2.0 * y_true - 1.0
     return y_true
+
+
+# --- Predictive distributions: a Gaussian's negative log-likelihood and the pinball loss (uncertainty chapter).
+
+def gaussian_nll(y_true, mean, variance):
+    """Compute the negative log-likelihood of targets under Gaussians with predicted means and variances.
+
+    A model that predicts a mean ``mean`` and a variance ``variance`` for every target
+    claims ``y_true ~ N(mean, variance)``; this is minus the log of that density at the
+    target, averaged over the last axis like every loss in this module. Minimising it
+    over a constant ``variance`` gives back the squared error: with ``variance``
+    fixed, the loss is ``(y_true - mean) ** 2 / (2 variance)`` plus a constant.
+
+    Formula::
+
+        loss = mean(0.5 * log(2 * pi * variance) + (y_true - mean) ** 2 / (2 * variance), axis=-1)
+
+    so ``loss == -mean(scipy.stats.norm.logpdf(y_true, mean, sqrt(variance)), axis=-1)``,
+    constant included. It is not bounded below: as ``variance`` shrinks around a
+    perfect prediction the loss goes to minus infinity.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (..., d)
+        Targets: ``d`` targets per sample along the last axis. For ``n`` samples of
+        one target pass shape ``(n, 1)``; a 1-D array of shape ``(d,)`` is one sample.
+    mean : array_like, same shape as ``y_true``
+        Predicted means.
+    variance : array_like, same shape as ``y_true``
+        Predicted variances, every one ``> 0``. (A standard deviation is its square root.)
+
+    Returns
+    -------
+    loss : ndarray of shape ``y_true.shape[:-1]``, or float for 1-D inputs
+        The negative log-likelihood per sample, in nats.
+
+    Raises
+    ------
+    ValueError
+        If the three shapes differ (nothing is broadcast), an input is NaN or infinite,
+        or a variance is zero or negative.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.losses import gaussian_nll
+    >>> round(gaussian_nll([0.0], [0.0], [1.0]), 6)  # 0.5 * log(2 pi): the standard normal at its mode
+    0.918939
+    >>> gaussian_nll(np.array([[1.0], [3.0]]), np.array([[1.0], [1.0]]), np.array([[1.0], [4.0]])).round(4)
+    array([0.9189, 2.1121])
+    """
+    y_true, mean = _check_pair(y_true, mean)
+    variance = _as_array(variance, "variance")
+    if variance.shape != y_true.shape:
+        raise ValueError(f"variance must have the shape of y_true; got variance.shape={variance.shape} and "
+                         f"y_true.shape={y_true.shape}. Nothing is broadcast: reshape it explicitly.")
+    if np.any(variance <= 0):
+        raise ValueError(f"variance must be > 0 everywhere; got {variance[variance <= 0].flat[0]:g} "
+                         f"({int(np.sum(variance <= 0))} non-positive entries). A model's raw output is "
+                         f"no variance: pass it through softplus (plus a small floor) first.")
+    nll = 0.5 * np.log(2.0 * np.pi * variance) + (y_true - mean) ** 2 / (2.0 * variance)
+    return _per_sample(np.mean, nll)
+
+
+def pinball(y_true, y_pred, quantile):
+    """Compute the pinball (quantile) loss between targets and predicted quantiles, per sample.
+
+    Under-predictions cost ``quantile`` per unit and over-predictions ``1 - quantile``,
+    so the expected loss is smallest at the ``quantile``-quantile of the target
+    (Koenker and Bassett 1978). ``quantile=0.5`` gives half the absolute error. This is
+    the NumPy reference of :class:`companion.custom.PinballLoss`; with a sequence of
+    quantile levels it scores several predicted quantiles at once, one per column.
+
+    Formula::
+
+        error = y_true - y_pred
+        loss = mean(maximum(quantile * error, (quantile - 1) * error), axis=-1)
+
+    Parameters
+    ----------
+    y_true : array_like of shape (..., d)
+        Targets, ``d`` per sample along the last axis (see :func:`gaussian_nll`).
+    y_pred : array_like, same shape as ``y_true``
+        Predicted quantiles.
+    quantile : float or array_like of shape (d,)
+        Quantile level(s), each strictly between 0 and 1. An array gives column ``j``
+        of ``y_pred`` the level ``quantile[j]``: for ``n`` samples and levels
+        ``(0.05, 0.5, 0.95)`` pass ``y_true`` as ``np.repeat(y[:, None], 3, axis=1)``
+        and ``y_pred`` of shape ``(n, 3)``; the result is the mean over the levels.
+
+    Returns
+    -------
+    loss : ndarray of shape ``y_true.shape[:-1]``, or float for 1-D inputs
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, an input is NaN or infinite, a level lies outside (0, 1),
+        or the number of levels does not match the last axis.
+
+    Examples
+    --------
+    >>> from companion.losses import pinball
+    >>> pinball([1.0, 1.0], [0.0, 2.0], 0.9)  # one unit under (cost 0.9), one unit over (cost 0.1)
+    0.5
+    >>> round(pinball([0.0, 0.0], [-1.0, 1.0], [0.1, 0.9]), 6)  # both levels on the right side: 0.1 each
+    0.1
+    """
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    quantile = np.asarray(quantile, dtype=np.float64)
+    if quantile.ndim > 1 or (quantile.ndim == 1 and quantile.shape[0] != y_true.shape[-1]):
+        raise ValueError(f"quantile must be a number or hold one level per column ({y_true.shape[-1]}); "
+                         f"got shape {quantile.shape}")
+    _check_finite(quantile, "quantile")
+    if np.any((quantile <= 0) | (quantile >= 1)):
+        raise ValueError(f"quantile levels must lie strictly between 0 and 1; got {quantile}")
+    error = y_true - y_pred
+    return _per_sample(np.mean, np.maximum(quantile * error, (quantile - 1.0) * error))
+
+
+__all__ += ["gaussian_nll", "pinball"]
+
+
+# --- Noise-robust classification: the generalised cross-entropy (noisy-labels chapter).
+
+def generalized_cross_entropy(y_true, y_pred, q=0.7):
+    """Compute the generalised cross-entropy of Zhang and Sabuncu (2018), per sample.
+
+    A Box-Cox transform of the predicted probability of the labelled class: for a
+    one-hot label of class ``c`` the loss is ``(1 - p_c ** q) / q``. As ``q -> 0`` it
+    tends to the cross-entropy ``-log p_c``; at ``q = 1`` it is ``1 - p_c``, which is
+    ``k / 2`` times the mean absolute error between the one-hot label and the ``k``
+    predicted probabilities. In between, the loss is bounded (by ``1 / q``), so a
+    mislabelled sample the model confidently disagrees with costs at most ``1 / q``
+    instead of the cross-entropy's unbounded ``-log p_c``; that is what makes it more
+    robust to label noise.
+
+    Formula::
+
+        p = clip(y_pred / sum(y_pred, axis=-1), EPSILON, 1 - EPSILON)
+        loss = sum(y_true * (1 - p ** q), axis=-1) / q
+
+    For a one-hot ``y_true`` this is ``(1 - p_c ** q) / q``; for soft targets it is
+    the target-weighted average over the classes, which keeps the ``q -> 0`` limit
+    equal to :func:`categorical_crossentropy`. The predictions are rescaled and
+    clipped exactly as in :func:`categorical_crossentropy`, so a perfect prediction
+    costs about ``EPSILON``, not 0, and a predicted 0 costs ``(1 - EPSILON ** q) / q``.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (..., k)
+        Target distributions over ``k`` classes, usually one-hot; entries in ``[0, 1]``.
+    y_pred : array_like of shape (..., k)
+        Predicted class probabilities (non-negative, rescaled to sum 1); the same shape
+        as ``y_true``. Logits are not accepted: apply a softmax first.
+    q : float, default=0.7
+        The exponent, in ``(0, 1]``; Zhang and Sabuncu recommend 0.7.
+
+    Returns
+    -------
+    ndarray of shape (...) or float
+        One loss per sample; a float for 1-D inputs.
+
+    Raises
+    ------
+    ValueError
+        If the shapes differ, an input is not finite, ``y_true`` is outside ``[0, 1]``,
+        ``y_pred`` has a negative entry or a sample whose predictions are all 0, or
+        ``q`` is not a number in ``(0, 1]``.
+
+    Examples
+    --------
+    >>> from companion.losses import generalized_cross_entropy
+    >>> generalized_cross_entropy([0, 1, 0], [0.2, 0.5, 0.3], q=1.0)  # 1 - 0.5
+    0.5
+    >>> round(generalized_cross_entropy([0, 1, 0], [0.2, 0.5, 0.3], q=0.5), 6)  # (1 - sqrt(0.5)) / 0.5
+    0.585786
+    >>> round(generalized_cross_entropy([0, 1, 0], [0.2, 0.5, 0.3], q=1e-6), 4)  # -log(0.5)
+    0.6931
+    """
+    if (isinstance(q, bool) or not isinstance(q, (int, float, np.integer, np.floating))
+            or not np.isfinite(q) or not 0.0 < q <= 1.0):
+        raise ValueError(f"q must be a number in (0, 1], got {q!r}")
+    q = float(q)
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    _check_range(y_true, "y_true", low=0.0, high=1.0)
+    _check_range(y_pred, "y_pred", low=0.0, hint=" Apply a softmax to logits first.")
+    totals = np.sum(y_pred, axis=-1, keepdims=True)
+    if np.any(totals == 0):
+        raise ValueError("y_pred has a sample whose predicted probabilities are all 0.")
+    p = np.clip(y_pred / totals, EPSILON, 1.0 - EPSILON)
+    # -expm1(q log p) = 1 - p**q without cancellation when q log p is tiny (q -> 0).
+    return _per_sample(np.sum, y_true * -np.expm1(q * np.log(p)) / q)
+
+
+__all__ += ["generalized_cross_entropy"]
+
+
+def binary_focal_crossentropy(y_true, y_pred, gamma=2.0, alpha=0.25, apply_class_balancing=False,
+                              from_logits=False):
+    """Compute the binary focal cross-entropy of Lin et al. (2017), as Keras does, per sample.
+
+    The cross-entropy of each output is multiplied by a *focal factor*
+    ``(1 - p_t) ** gamma``, where ``p_t`` is the probability given to the true label:
+    confident correct predictions (``p_t`` near 1) are down-weighted, so the many
+    easy examples of the majority class weigh less in the mean.
+
+    Formula::
+
+        p = sigmoid(y_pred) if from_logits else y_pred
+        bce = -(y_true * log(p) + (1 - y_true) * log(1 - p))      # clipped as binary_crossentropy
+        p_t = y_true * p + (1 - y_true) * (1 - p)
+        loss = (1 - p_t) ** gamma * bce
+        if apply_class_balancing:
+            loss = (y_true * alpha + (1 - y_true) * (1 - alpha)) * loss
+        loss = mean(loss, axis=-1)
+
+    **alpha is ignored unless apply_class_balancing is true**, exactly as in
+    ``keras.losses.binary_focal_crossentropy``: ``alpha=0.9`` alone changes nothing.
+    With balancing, ``alpha`` weights class 1 and ``1 - alpha`` class 0, so Keras's
+    default ``alpha=0.25`` gives the positive class the *smaller* weight (Lin et al.
+    used it that way, for the rare foreground class, together with ``gamma=2``).
+    ``gamma=0`` without balancing is :func:`binary_crossentropy`.
+
+    With probabilities, the cross-entropy is clipped to ``[EPSILON, 1 - EPSILON]`` as
+    in :func:`binary_crossentropy` and ``p_t`` uses the unclipped ``p``, as in Keras.
+    With ``from_logits=True`` the cross-entropy is computed from the logits in the
+    stable form (Keras does the same, because its ``sigmoid`` remembers its logits),
+    and ``p`` is the float64 sigmoid; Keras computes the sigmoid in float32, so for
+    logits beyond about ±16 the two focal factors differ in relative terms.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (..., d)
+        Labels in ``[0, 1]`` (0 and 1, or soft labels).
+    y_pred : array_like of shape (..., d)
+        Predicted probabilities in ``[0, 1]``, or logits if ``from_logits`` is true; the
+        same shape as ``y_true``.
+    gamma : float, default=2.0
+        Focusing parameter, ``>= 0``.
+    alpha : float, default=0.25
+        Weight of class 1 when ``apply_class_balancing`` is true (class 0 gets
+        ``1 - alpha``), in ``[0, 1]``. Ignored otherwise.
+    apply_class_balancing : bool, default=False
+    from_logits : bool, default=False
+
+    Returns
+    -------
+    ndarray of shape (...) or float
+        One loss per sample, averaged over its ``d`` outputs; a float for 1-D inputs.
+
+    Raises
+    ------
+    ValueError
+        As :func:`binary_crossentropy`, and for a negative or non-finite ``gamma`` or an
+        ``alpha`` outside ``[0, 1]``.
+
+    Examples
+    --------
+    >>> y_true, y_pred = [[0, 1], [0, 0]], [[0.6, 0.4], [0.4, 0.6]]
+    >>> binary_focal_crossentropy(y_true, y_pred, gamma=2).round(3)  # Keras's docstring example
+    array([0.33 , 0.206])
+    >>> binary_focal_crossentropy(y_true, y_pred, gamma=0).round(3)  # gamma 0: binary_crossentropy
+    array([0.916, 0.714])
+    >>> a = binary_focal_crossentropy(y_true, y_pred, alpha=0.9)  # alpha alone: ignored
+    >>> bool((a == binary_focal_crossentropy(y_true, y_pred, alpha=0.1)).all())
+    True
+    """
+    for name, value, high in (("gamma", gamma, np.inf), ("alpha", alpha, 1.0)):
+        if isinstance(value, bool) or not np.isscalar(value) or not np.isfinite(float(value)) \
+                or not 0.0 <= float(value) <= high:
+            allowed = ">= 0" if high == np.inf else "in [0, 1]"
+            raise ValueError(f"{name} must be a finite number {allowed}, got {value!r}")
+    y_true, y_pred = _check_pair(y_true, y_pred)
+    _check_range(y_true, "y_true", low=0.0, high=1.0)
+    if from_logits:
+        x = y_pred
+        bce = np.maximum(x, 0.0) - x * y_true + np.log1p(np.exp(-np.abs(x)))
+        p = np.where(x >= 0, 1.0 / (1.0 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1.0 + np.exp(-np.abs(x))))
+    else:
+        _check_range(y_pred, "y_pred", low=0.0, high=1.0, hint=_LOGITS_HINT)
+        p = y_pred
+        clipped = np.clip(p, EPSILON, 1.0 - EPSILON)
+        bce = -(y_true * np.log(clipped) + (1.0 - y_true) * np.log1p(-clipped))
+    p_t = y_true * p + (1.0 - y_true) * (1.0 - p)
+    loss = (1.0 - p_t) ** float(gamma) * bce
+    if apply_class_balancing:
+        loss = (y_true * float(alpha) + (1.0 - y_true) * (1.0 - float(alpha))) * loss
+    return _per_sample(np.mean, loss)
+
+
+__all__ += ["binary_focal_crossentropy"]

@@ -463,3 +463,92 @@ def _predict(model, grid):
         raise ValueError(f"the model returned shape {pred.shape} for {len(grid)} grid points; "
                          "expected (n,), (n, 1) or (n, k).")
     return pred
+
+
+def reliability_diagram(y_true, prob, ax=None, n_bins=10, strategy="uniform", label=None, color=None,
+                        show_ece=True):
+    """Draw a reliability diagram: observed frequency against predicted probability, per bin.
+
+    One marker per non-empty bin of :func:`companion.metrics.reliability_curve`, at
+    (mean confidence, observed frequency or accuracy), joined by a line, with marker
+    area growing with the bin's share of the samples. The dotted diagonal is perfect
+    calibration: points below it are over-confident, points above under-confident.
+    Call it several times on one Axes to overlay models (colours follow `PALETTE`).
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n,)
+        Labels: 0/1 (binary) or ``0..k-1`` (multi-class).
+    prob : array_like of shape (n,) or (n, k)
+        Probability of class 1 (binary), or one probability per class (top-label).
+    ax : Axes, default=None
+        Where to draw; ``None`` creates a figure.
+    n_bins : int, default=10
+    strategy : {"uniform", "quantile"}, default="uniform"
+        Passed to :func:`companion.metrics.reliability_curve`.
+    label : str, default=None
+        Legend label; the expected calibration error over the same bins is appended
+        (``"BCE (ECE 0.031)"``) unless ``show_ece`` is false.
+    color : colour, default=None
+        By default the next colour of `PALETTE` on this Axes.
+    show_ece : bool, default=True
+        Append the ECE to the label. Turn it off when one run's ECE should not be
+        quoted (a figure of a single seed).
+
+    Returns
+    -------
+    ax : Axes
+        Square limits [0, 1] x [0, 1], the diagonal drawn once, axis labels set
+        unless the Axes already had them.
+
+    Raises
+    ------
+    ValueError
+        As :func:`companion.metrics.reliability_curve`.
+
+    Examples
+    --------
+    >>> import matplotlib
+    >>> matplotlib.use("Agg")
+    >>> from companion import plotting
+    >>> ax = plotting.reliability_diagram([0, 0, 1, 1], [0.1, 0.2, 0.6, 0.9], n_bins=2, label="toy")
+    >>> [line.get_label() for line in ax.lines]
+    ['perfect calibration', 'toy (ECE 0.200)']
+    """
+    from .metrics import expected_calibration_error, reliability_curve
+
+    curve = reliability_curve(y_true, prob, n_bins=n_bins, strategy=strategy)
+    ece = expected_calibration_error(y_true, prob, n_bins=n_bins, strategy=strategy)
+    shape = np.shape(prob)
+    binary = len(shape) == 1 or (len(shape) == 2 and shape[1] == 1)
+
+    import matplotlib.pyplot as plt
+
+    with style():
+        if ax is None:
+            _, ax = plt.subplots()
+        drawn = [line for line in ax.lines if line.get_gid() == "reliability"]
+        if not any(line.get_gid() == "reliability_diagonal" for line in ax.lines):
+            ax.plot([0, 1], [0, 1], ls=":", color="0.5", lw=1.2, label="perfect calibration",
+                    gid="reliability_diagonal")
+        colour = color if color is not None else PALETTE[len(drawn) % len(PALETTE)]
+        if not show_ece:
+            text = label
+        else:
+            text = f"ECE {ece:.3f}" if label is None else f"{label} (ECE {ece:.3f})"
+        ax.plot(curve.confidence, curve.accuracy, color=colour, marker=None, label=text, gid="reliability")
+        share = curve.count / curve.count.sum()
+        ax.scatter(curve.confidence, curve.accuracy, s=15 + 300 * share, color=colour, zorder=3,
+                   edgecolor="white", linewidth=0.5)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(0, 1)
+        ax.set_aspect("equal")
+        if not ax.get_xlabel():
+            ax.set_xlabel("predicted probability of class 1" if binary else "confidence (top-label probability)")
+        if not ax.get_ylabel():
+            ax.set_ylabel("observed frequency of class 1" if binary else "accuracy")
+        ax.legend(loc="upper left")
+    return ax
+
+
+__all__.append("reliability_diagram")

@@ -267,3 +267,229 @@ def test_two_head_mlp_total_loss_is_the_weighted_sum():
 def test_two_head_mlp_rejects_bad_arguments(kwargs):
     with pytest.raises(ValueError):
         two_head_mlp(**kwargs)
+
+
+# ------------------------------------------------------ GeneralizedCrossEntropy
+
+from companion.custom import GeneralizedCrossEntropy  # noqa: E402
+from companion.losses import categorical_crossentropy, generalized_cross_entropy  # noqa: E402
+
+
+def _softmax_rows(seed=0, n=40, k=4):
+    rng = np.random.default_rng(seed)
+    z = rng.normal(scale=3.0, size=(n, k))
+    p = np.exp(z - z.max(axis=1, keepdims=True))
+    return np.eye(k)[rng.integers(0, k, size=n)], (p / p.sum(axis=1, keepdims=True)).astype("float32")
+
+
+@pytest.mark.parametrize("q", [0.1, 0.7, 1.0])
+def test_gce_keras_matches_the_numpy_reference(q):
+    y_true, y_pred = _softmax_rows()
+    values = GeneralizedCrossEntropy(q=q, reduction=None)(y_true, y_pred)
+    assert values.shape == (40,)
+    np.testing.assert_allclose(np.asarray(values), generalized_cross_entropy(y_true, y_pred, q=q),
+                               rtol=1e-5, atol=1e-6)
+    assert float(GeneralizedCrossEntropy(q=q)(y_true, y_pred)) == pytest.approx(
+        generalized_cross_entropy(y_true, y_pred, q=q).mean(), rel=1e-5)
+
+
+def test_gce_keras_small_q_is_keras_cross_entropy_and_its_gradient_is_scaled_by_p_to_the_q():
+    y_true, y_pred = _softmax_rows(seed=1)
+    small = GeneralizedCrossEntropy(q=1e-4, reduction=None)(y_true, y_pred)
+    np.testing.assert_allclose(np.asarray(small), categorical_crossentropy(y_true, y_pred), rtol=1e-3)
+    # d/dz of (1 - p_c^q)/q = p_c^q * d/dz(-log p_c): the cross-entropy's logit gradient weighted by p_c^q
+    z = tf.Variable(np.log(y_pred))
+    with tf.GradientTape(persistent=True) as tape:
+        p = tf.nn.softmax(z)
+        gce = tf.reduce_sum(GeneralizedCrossEntropy(q=0.7, reduction=None)(y_true, p))
+        ce = tf.reduce_sum(-tf.math.log(tf.reduce_sum(y_true * p, axis=1)))
+    p_c = np.sum(y_true * y_pred, axis=1, keepdims=True)
+    np.testing.assert_allclose(tape.gradient(gce, z).numpy(), p_c ** 0.7 * tape.gradient(ce, z).numpy(),
+                               rtol=1e-4, atol=1e-6)
+
+
+def test_gce_keras_saves_and_loads_with_its_q(tmp_path):
+    y_true, _ = _softmax_rows(seed=2, n=16, k=3)
+    x = np.random.default_rng(2).normal(size=(16, 5)).astype("float32")
+    cp.set_seed(0)
+    model = cp.mlp(5, hidden=(4,), outputs=3, activation="softmax")
+    model.compile(optimizer=cp.sgd(), loss=GeneralizedCrossEntropy(q=0.3))
+    model.fit(x, y_true, epochs=1, batch_size=8, verbose=0)
+    path = tmp_path / "gce.keras"
+    model.save(path)
+    loaded = keras.saving.load_model(path)  # no custom_objects: the class is registered
+    assert isinstance(loaded.loss, GeneralizedCrossEntropy) and loaded.loss.q == 0.3
+    assert loaded.evaluate(x, y_true, verbose=0) == pytest.approx(model.evaluate(x, y_true, verbose=0), rel=1e-6)
+
+
+@pytest.mark.parametrize("q", [0, -0.5, 1.01, float("nan"), "0.7", True])
+def test_gce_keras_rejects_bad_q(q):
+    with pytest.raises(ValueError, match=r"q must be a number in \(0, 1\]"):
+        GeneralizedCrossEntropy(q=q)
+
+
+def test_gce_keras_rejects_integer_labels():
+    _, y_pred = _softmax_rows(n=5, k=3)
+    with pytest.raises(ValueError, match="one-hot rows"):
+        GeneralizedCrossEntropy()(np.array([0, 1, 2, 0, 1]), y_pred)
+
+
+# ---------------------------------------------------------------- GaussianNLL, MultiPinballLoss, quantile_mlp (uncertainty chapter)
+
+from scipy import stats  # noqa: E402
+
+from companion import losses as reference  # noqa: E402
+from companion.custom import GaussianNLL, IncreasingColumns, MultiPinballLoss, quantile_mlp  # noqa: E402
+
+
+def _raw_predictions(n=64, seed=0):
+    rng = np.random.default_rng(seed)
+    y = rng.normal(size=n).astype("float32")
+    y_pred = np.stack([rng.normal(size=n), rng.normal(scale=3.0, size=n)], axis=1).astype("float32")
+    return y, y_pred
+
+
+@pytest.mark.parametrize("link, floor", [("softplus", 1e-3), ("softplus", 0.0), ("exp", 0.0), ("exp", 0.5)])
+def test_gaussian_nll_matches_the_numpy_reference_and_scipy(link, floor):
+    y, y_pred = _raw_predictions()
+    loss = GaussianNLL(min_variance=floor, link=link, reduction=None)
+    values = np.asarray(loss(y, y_pred), dtype="float64")
+    assert values.shape == (64,)
+    raw = y_pred[:, 1].astype("float64")
+    variance = (np.logaddexp(0.0, raw) if link == "softplus" else np.exp(raw)) + floor
+    expected = reference.gaussian_nll(y[:, None], y_pred[:, :1], variance[:, None])
+    np.testing.assert_allclose(values, expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(values, -stats.norm.logpdf(y, y_pred[:, 0], np.sqrt(variance)), rtol=1e-5, atol=1e-5)
+    mean, var = loss.mean_variance(y_pred)
+    np.testing.assert_allclose(var, variance, rtol=1e-12)
+    np.testing.assert_array_equal(mean, y_pred[:, 0])
+    # (n, 1) labels give the same values as (n,) labels, never an (n, n) broadcast
+    np.testing.assert_allclose(np.asarray(loss(y[:, None], y_pred)), values, rtol=1e-6)
+
+
+def test_gaussian_nll_gradient_sets_the_variance_to_the_squared_residual():
+    # d loss / d variance = 0 at variance = residual ** 2: with the exp link, d/d raw = 0.5 - r^2 / (2 v).
+    loss = GaussianNLL(min_variance=0.0, link="exp", reduction=None)
+    y = tf.constant([2.0])
+    raw = tf.Variable([[0.0, float(np.log(4.0))]])  # mean 0, variance 4 = residual ** 2
+    with tf.GradientTape() as tape:
+        value = tf.reduce_sum(loss(y, raw))
+    grad = tape.gradient(value, raw).numpy()
+    np.testing.assert_allclose(grad, [[-2.0 / 4.0, 0.0]], atol=1e-6)  # d/d mean = -(y - mean) / variance
+
+
+def test_gaussian_nll_floor_bounds_the_loss_and_the_gradient():
+    y = np.zeros(1, "float32")
+    far_negative = tf.Variable([[1.0, -30.0]])  # residual 1, raw score deep in softplus's flat part
+    grads = {}
+    for floor in (0.0, 1e-3):
+        with tf.GradientTape() as tape:
+            value = tf.reduce_sum(GaussianNLL(min_variance=floor, reduction=None)(y, far_negative))
+        grads[floor] = float(tf.reduce_max(tf.abs(tape.gradient(value, far_negative))))
+    assert grads[1e-3] <= 1.0 / 1e-3 * 1.001  # the largest is |d/d mean| = r / variance <= r / floor
+    assert grads[0.0] > 1e6
+
+
+@pytest.mark.parametrize("kwargs, match", [({"min_variance": -1.0}, "min_variance"),
+                                           ({"min_variance": float("nan")}, "min_variance"),
+                                           ({"link": "linear"}, "link")])
+def test_gaussian_nll_rejects_bad_arguments(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        GaussianNLL(**kwargs)
+
+
+def test_gaussian_nll_rejects_predictions_without_two_columns():
+    with pytest.raises(ValueError, match="2 columns"):
+        GaussianNLL()(np.zeros(4, "float32"), np.zeros((4, 3), "float32"))
+    with pytest.raises(ValueError, match="one target per sample"):
+        GaussianNLL()(np.zeros((4, 2), "float32"), np.zeros((4, 2), "float32"))
+    with pytest.raises(ValueError, match="2 columns"):
+        GaussianNLL().mean_variance(np.zeros((4, 1)))
+
+
+def test_gaussian_nll_model_save_and_reload_round_trip(tmp_path):
+    split = cp.datasets.heteroscedastic(n_samples=200, n_train=100)
+    cp.set_seed(0)
+    model = cp.mlp(1, hidden=(8,), outputs=2)
+    model.compile(loss=GaussianNLL(min_variance=1e-3), optimizer=keras.optimizers.Adam(learning_rate=0.01))
+    model.fit(split.X_train, split.y_train, epochs=2, batch_size=16, verbose=0)
+    path = tmp_path / "nll.keras"
+    model.save(path)
+    reloaded = keras.saving.load_model(path)
+    assert isinstance(reloaded.loss, GaussianNLL)
+    assert (reloaded.loss.min_variance, reloaded.loss.link) == (1e-3, "softplus")
+    before, after = model.predict(split.X_test, verbose=0), reloaded.predict(split.X_test, verbose=0)
+    np.testing.assert_array_equal(before, after)
+    assert reloaded.evaluate(split.X_test, split.y_test, verbose=0) == pytest.approx(
+        model.evaluate(split.X_test, split.y_test, verbose=0), rel=1e-6)
+
+
+def test_gaussian_nll_training_learns_the_growing_noise():
+    split = cp.datasets.heteroscedastic(n_samples=2000, n_train=1000)
+    cp.set_seed(0)
+    model = cp.mlp(1, hidden=(25,), outputs=2)
+    loss = GaussianNLL(min_variance=1e-3)
+    model.compile(loss=loss, optimizer=keras.optimizers.Adam(learning_rate=0.01))
+    cp.fit(model, split, epochs=30)
+    _, variance = loss.mean_variance(model(np.array([[-1.5], [1.5]], "float32")))
+    _, sd = cp.datasets.heteroscedastic_truth(np.array([[-1.5], [1.5]]))
+    assert np.sqrt(variance[1]) > 2 * np.sqrt(variance[0])  # truth: 0.8 against 0.2
+    np.testing.assert_allclose(np.sqrt(variance), sd, rtol=0.5)
+
+
+def test_multi_pinball_matches_the_numpy_reference_and_pinball_loss():
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=50).astype("float32")
+    y_pred = rng.normal(size=(50, 3)).astype("float32")
+    levels = (0.05, 0.5, 0.95)
+    values = np.asarray(MultiPinballLoss(levels, reduction=None)(y, y_pred), dtype="float64")
+    expected = reference.pinball(np.repeat(y[:, None], 3, axis=1), y_pred, levels)
+    np.testing.assert_allclose(values, expected, rtol=1e-5, atol=1e-6)
+    single = [np.asarray(PinballLoss(q, reduction=None)(y[:, None], y_pred[:, [j]])) for j, q in enumerate(levels)]
+    np.testing.assert_allclose(values, np.mean(single, axis=0), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(np.asarray(MultiPinballLoss(levels, reduction=None)(y[:, None], y_pred)), values,
+                               rtol=1e-6)
+
+
+@pytest.mark.parametrize("quantiles, match", [((0.5, 0.05), "increasing"), ((0.0, 0.5), "strictly between"),
+                                              ((), "strictly between")])
+def test_multi_pinball_rejects_bad_levels(quantiles, match):
+    with pytest.raises(ValueError, match=match):
+        MultiPinballLoss(quantiles)
+
+
+def test_multi_pinball_rejects_mismatched_columns():
+    with pytest.raises(ValueError, match="one column per quantile"):
+        MultiPinballLoss((0.1, 0.9))(np.zeros(4, "float32"), np.zeros((4, 3), "float32"))
+
+
+def test_increasing_columns_never_cross_and_keep_the_first_column():
+    raw = np.random.default_rng(2).normal(scale=10.0, size=(200, 4)).astype("float32")
+    out = np.asarray(IncreasingColumns(min_step=0.01)(raw))
+    np.testing.assert_array_equal(out[:, 0], raw[:, 0])
+    assert np.all(np.diff(out, axis=1) >= 0.0099)  # float32 rounding of values up to about 30
+    np.testing.assert_allclose(np.diff(out, axis=1), np.logaddexp(0, raw[:, 1:]) + 0.01, rtol=1e-5, atol=1e-5)
+    with pytest.raises(ValueError, match="min_step"):
+        IncreasingColumns(min_step=-1.0)
+
+
+def test_quantile_mlp_monotone_model_save_and_reload_round_trip(tmp_path):
+    split = cp.datasets.heteroscedastic(n_samples=200, n_train=100)
+    cp.set_seed(0)
+    model = quantile_mlp(1, 3, hidden=(8,), monotone=True)
+    model.compile(loss=MultiPinballLoss((0.05, 0.5, 0.95)), optimizer=keras.optimizers.Adam(learning_rate=0.01))
+    model.fit(split.X_train, split.y_train, epochs=2, batch_size=16, verbose=0)
+    path = tmp_path / "quantiles.keras"
+    model.save(path)
+    reloaded = keras.saving.load_model(path)
+    assert reloaded.loss.quantiles == (0.05, 0.5, 0.95)
+    before, after = model.predict(split.X_test, verbose=0), reloaded.predict(split.X_test, verbose=0)
+    np.testing.assert_array_equal(before, after)
+    assert np.all(np.diff(after, axis=1) > 0)
+
+
+@pytest.mark.parametrize("kwargs", [{"n_features": 0}, {"n_features": 2, "n_quantiles": 1, "monotone": True},
+                                    {"n_features": 2, "hidden": (0,)}])
+def test_quantile_mlp_rejects_bad_arguments(kwargs):
+    with pytest.raises(ValueError):
+        quantile_mlp(**kwargs)

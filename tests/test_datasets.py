@@ -424,3 +424,261 @@ def test_blob_centers_are_the_centres_blobs_draws_around(blobs):
     for k in range(3):  # 1000 points: each class mean lies within a few standard errors of its centre
         points = np.concatenate([blobs.X_train[blobs.y_train == k], blobs.X_test[blobs.y_test == k]])
         np.testing.assert_allclose(points.mean(axis=0), centers[k], atol=4 * 2.0 / np.sqrt(len(points)))
+
+
+# digits: scikit-learn's bundled load_digits, stratified and standardized
+
+
+def test_digits_is_a_stratified_standardized_multiclass_split():
+    split = datasets.digits()
+    assert split.task == "multiclass" and split.n_classes == 10 and split.n_features == 64
+    assert len(split.y_train) + len(split.y_test) == 1797
+    assert split.X_train.dtype == np.float32 and split.y_train.dtype == np.int64
+    # training statistics: mean 0, std 1 per non-constant pixel (constant pixels stay 0)
+    std = split.X_train.std(axis=0)
+    np.testing.assert_allclose(split.X_train.mean(axis=0), 0.0, atol=1e-5)
+    assert np.all((np.abs(std - 1.0) < 1e-4) | (std == 0))
+    # stratified: each class's share differs by at most one row's worth between the parts
+    train_share = np.bincount(split.y_train, minlength=10) / len(split.y_train)
+    test_share = np.bincount(split.y_test, minlength=10) / len(split.y_test)
+    np.testing.assert_allclose(train_share, test_share, atol=2.0 / len(split.y_test))
+
+
+def test_digits_is_reproducible_and_the_seed_changes_the_split():
+    a, b, c = datasets.digits(random_state=1), datasets.digits(random_state=1), datasets.digits(random_state=2)
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    assert not np.array_equal(a.y_train, c.y_train)
+
+
+def test_digits_calibration_part_is_disjoint_and_uses_training_statistics():
+    from sklearn.datasets import load_digits
+
+    split, (X_cal, y_cal) = datasets.digits(test_size=0.4, calibration_size=0.2, random_state=3)
+    assert len(split.y_train) + len(y_cal) + len(split.y_test) == 1797
+    assert abs(len(y_cal) - 0.2 * 1797) <= 1 and X_cal.shape[1] == 64
+    assert set(np.unique(y_cal)) == set(range(10))
+    # every image appears once: as many distinct rows as load_digits has (the scaling is one-to-one)
+    raw, _ = load_digits(return_X_y=True)
+    parts = np.concatenate([split.X_train, X_cal, split.X_test])
+    assert len(np.unique(parts, axis=0)) == len(np.unique(raw, axis=0))
+    # pixels are integers 0..16, so a column scaled as (v - m) / s lies on a lattice of spacing 1 / s with
+    # offset -m / s; the calibration rows must sit on the training rows' lattice (training m and s), and
+    # standardizing with their own statistics would move them off it
+    for j in (20, 42):
+        train = np.unique(split.X_train[:, j].astype("float64"))
+        spacing = np.diff(train).min()
+        steps = (X_cal[:, j].astype("float64") - train[0]) / spacing
+        np.testing.assert_allclose(steps, np.round(steps), atol=1e-3)
+    own = (X_cal - X_cal.mean(axis=0)) / np.where(X_cal.std(axis=0) > 0, X_cal.std(axis=0), 1)
+    assert not np.allclose(own, X_cal, atol=1e-3)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"test_size": 0.0}, "test_size must be positive"),
+        ({"test_size": 1.2}, r"test_size must be a number in \[0, 1\)"),
+        ({"calibration_size": -0.1}, r"calibration_size must be a number in \[0, 1\)"),
+        ({"test_size": 0.6, "calibration_size": 0.4}, "must leave training rows"),
+    ],
+)
+def test_digits_rejects(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        datasets.digits(**kwargs)
+
+
+# flip_labels(kind="pairwise"): class-dependent label noise
+
+
+@pytest.mark.parametrize("fraction", [0.1, 0.3, 0.45])
+def test_flip_labels_pairwise_flips_the_stated_fraction_of_every_class_to_the_next(fraction):
+    y = datasets.digits().y_train
+    noisy = datasets.flip_labels(y, fraction, seed=2, kind="pairwise")
+    assert noisy.dtype == y.dtype and noisy.shape == y.shape
+    classes = np.unique(y)
+    assert len(classes) == 10
+    for c in classes:
+        in_c = y == c
+        flipped = noisy[in_c] != c
+        assert flipped.sum() == round(fraction * in_c.sum())  # the realised per-class rate, exactly
+        np.testing.assert_array_equal(noisy[in_c][flipped], (c + 1) % 10)  # always to the next class
+
+
+def test_flip_labels_pairwise_follows_to_and_only_touches_the_labels_it_is_given():
+    split = datasets.digits()
+    test_before = split.y_test.copy()
+    to = [9, 0, 1, 2, 3, 4, 5, 6, 7, 8]  # each class to the previous one
+    noisy = datasets.flip_labels(split.y_train, 0.2, seed=0, kind="pairwise", to=to)
+    changed = noisy != split.y_train
+    assert changed.sum() > 0
+    np.testing.assert_array_equal(noisy[changed], np.array(to)[split.y_train[changed]])
+    np.testing.assert_array_equal(split.y_test, test_before)  # the test labels stay clean
+    # the same flips from a dict, and other flips from another seed
+    as_dict = datasets.flip_labels(split.y_train, 0.2, seed=0, kind="pairwise", to=dict(enumerate(to)))
+    np.testing.assert_array_equal(noisy, as_dict)
+    other = datasets.flip_labels(split.y_train, 0.2, seed=1, kind="pairwise", to=to)
+    assert np.any(other != noisy) and (other != split.y_train).sum() == changed.sum()
+
+
+def test_flip_labels_pairwise_on_01_labels_and_the_symmetric_default_is_unchanged(circles):
+    y = circles.y_train
+    noisy = datasets.flip_labels(y, 0.2, seed=4, kind="pairwise")
+    for c in (0, 1):
+        assert (noisy[y == c] != c).sum() == round(0.2 * (y == c).sum())
+    np.testing.assert_array_equal(datasets.flip_labels(y, 0.2, seed=4),
+                                  datasets.flip_labels(y, 0.2, seed=4, kind="symmetric"))
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"kind": "uniform"}, "kind must be 'symmetric' or 'pairwise'"),
+        ({"to": [1, 2, 0]}, "pass kind='pairwise'"),
+        ({"kind": "pairwise", "to": [1, 2]}, "sequence of 3 target classes"),
+        ({"kind": "pairwise", "to": [0, 2, 0]}, r"to\[0\] is 0 itself"),
+        ({"kind": "pairwise", "to": [1, 3, 0]}, r"to\[1\] must be a class in 0..2"),
+        ({"kind": "pairwise", "to": [1.0, 2.0, 0.0]}, r"to\[0\] must be a class"),
+        ({"kind": "pairwise", "to": {0: 1, 1: 2}}, r"no target class for class\(es\) \[2\]"),
+    ],
+)
+def test_flip_labels_pairwise_rejects(kwargs, message):
+    y = np.array([0, 1, 2, 0, 1, 2])
+    with pytest.raises(ValueError, match=message):
+        datasets.flip_labels(y, 0.5, **kwargs)
+
+
+def test_flip_labels_pairwise_rejects_pm1_labels():
+    with pytest.raises(ValueError, match="map -1/\\+1 labels to 0/1"):
+        datasets.flip_labels(np.array([-1, 1, 1, -1]), 0.5, kind="pairwise")
+
+
+# ---------------------------------------------------------------- diabetes and heteroscedastic (uncertainty chapter)
+
+def test_diabetes_is_standardized_with_training_statistics():
+    from sklearn.datasets import load_diabetes
+
+    split = datasets.diabetes(test_size=0.5, random_state=0)
+    assert split.X_train.shape == (221, 10) and split.X_test.shape == (221, 10)
+    assert split.task == "regression" and split.name == "diabetes"
+    np.testing.assert_allclose(split.X_train.mean(axis=0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(split.X_train.std(axis=0), 1.0, atol=1e-5)
+    assert abs(split.y_train.mean()) < 1e-5 and abs(split.y_train.std() - 1.0) < 1e-5
+    assert abs(split.y_test.mean()) > 1e-3  # the test set is scaled, not re-standardized
+    # the same rows, scaled with the training part's mean and sd (not the test part's)
+    from sklearn.model_selection import train_test_split
+
+    X, y = load_diabetes(return_X_y=True)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.5, random_state=0)
+    np.testing.assert_allclose(split.y_test, (y_te - y_tr.mean()) / y_tr.std(), rtol=1e-5, atol=1e-6)
+    np.testing.assert_allclose(split.X_test, (X_te - X_tr.mean(axis=0)) / X_tr.std(axis=0), rtol=1e-5, atol=1e-5)
+    np.testing.assert_array_equal(split.y_test, datasets.diabetes(test_size=0.5, random_state=0).y_test)
+    assert not np.array_equal(datasets.diabetes(random_state=1).y_test, split.y_test)
+
+
+@pytest.mark.parametrize("test_size", [0.0, 1.0, 0.01, True, "half"])
+def test_diabetes_rejects_bad_test_size(test_size):
+    with pytest.raises(ValueError, match="test_size"):
+        datasets.diabetes(test_size=test_size)
+
+
+def test_heteroscedastic_noise_matches_its_truth():
+    split = datasets.heteroscedastic(n_samples=40000, n_train=20000, random_state=3)
+    X = np.concatenate([split.X_train, split.X_test])
+    y = np.concatenate([split.y_train, split.y_test]).astype("float64")
+    assert X.shape == (40000, 1) and X.min() >= -2.0 and X.max() <= 2.0
+    mean, sd = datasets.heteroscedastic_truth(X)
+    z = (y - mean) / sd
+    assert abs(z.mean()) < 0.03 and abs(z.std() - 1.0) < 0.02
+    # the noise really grows with x: residual sd in the lowest and highest fifth of x
+    low, high = X[:, 0] < -1.2, X[:, 0] > 1.2
+    assert np.std(y[low] - mean[low]) < 0.3 < 0.7 < np.std(y[high] - mean[high])
+    # and the true quantiles cover what they should
+    q = datasets.heteroscedastic_quantiles(X, [0.05, 0.5, 0.95])
+    assert q.shape == (40000, 3)
+    for j, level in enumerate((0.05, 0.5, 0.95)):
+        assert abs(np.mean(y <= q[:, j]) - level) < 0.01
+
+
+def test_heteroscedastic_is_reproducible_and_split():
+    a, b = datasets.heteroscedastic(random_state=0), datasets.heteroscedastic(random_state=0)
+    np.testing.assert_array_equal(a.y_train, b.y_train)
+    assert a.X_train.shape == (500, 1) and a.y_test.shape == (500,)
+    assert not np.array_equal(a.y_train, datasets.heteroscedastic(random_state=1).y_train)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: datasets.heteroscedastic(n_samples=10, n_train=10), "n_train"),
+    (lambda: datasets.heteroscedastic_truth(np.zeros((3, 2))), "shape \\(n, 1\\)"),
+    (lambda: datasets.heteroscedastic_truth(np.zeros(3)), "shape \\(n, 1\\)"),
+    (lambda: datasets.heteroscedastic_quantiles(np.zeros((3, 1)), [0.5, 1.0]), "strictly between"),
+])
+def test_heteroscedastic_rejects_bad_input(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+# imbalanced (imbalanced-classes chapter)
+
+@pytest.mark.parametrize("source, ratio, n_majority, n_minority", [
+    ("breast_cancer", 10, 357, 36),
+    ("breast_cancer", 5, 200, 40),
+    ("classification", 50, 1000, 20),
+    ("classification", 10, 300, 30),
+    ("classification", 1, 100, 100),
+])
+def test_imbalanced_achieves_the_ratio_and_stratifies(source, ratio, n_majority, n_minority):
+    split = datasets.imbalanced(source, ratio=ratio, n_majority=n_majority)
+    y = np.concatenate([split.y_train, split.y_test])
+    assert int((y == 0).sum()) == n_majority and int(y.sum()) == n_minority
+    assert split.task == "binary" and split.y_train.dtype == np.int64 and set(np.unique(y)) == {0, 1}
+    # stratified: the two halves hold the minority in the same proportion, up to one sample
+    assert abs(int(split.y_train.sum()) - int(split.y_test.sum())) <= 1
+    assert abs(len(split.y_train) - len(split.y_test)) <= 1
+    assert split.name.endswith(f"1:{ratio}")
+
+
+def test_imbalanced_breast_cancer_positives_are_malignant():
+    split = datasets.imbalanced("breast_cancer", ratio=10, random_state=3)
+    assert split.name == "breast cancer 1:10" and split.X_train.shape[1] == 30
+    # malignant tumours are larger: feature 0 ("mean radius") is far higher for label 1
+    X, y = np.concatenate([split.X_train, split.X_test]), np.concatenate([split.y_train, split.y_test])
+    assert X[y == 1, 0].mean() - X[y == 0, 0].mean() > 1.0
+    # every sample is a distinct row of the data set
+    assert len(np.unique(X.round(5), axis=0)) == len(X) == 357 + 36
+
+
+@pytest.mark.parametrize("source", ["breast_cancer", "classification"])
+def test_imbalanced_standardizes_with_training_statistics_only(source):
+    split = datasets.imbalanced(source, ratio=10)
+    np.testing.assert_allclose(split.X_train.mean(axis=0), 0.0, atol=1e-5)
+    np.testing.assert_allclose(split.X_train.std(axis=0), 1.0, atol=1e-4)
+    # statistics over all samples (or the test set) would centre these instead: they are not centred
+    both = np.concatenate([split.X_train, split.X_test])
+    assert np.abs(both.mean(axis=0)).max() > 1e-3
+    assert np.abs(split.X_test.mean(axis=0)).max() > 1e-3
+
+
+def test_imbalanced_is_reproducible_and_random_state_matters():
+    a, b = datasets.imbalanced("classification", 20, random_state=1), datasets.imbalanced("classification", 20,
+                                                                                          random_state=1)
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    np.testing.assert_array_equal(a.y_test, b.y_test)
+    c = datasets.imbalanced("classification", 20, random_state=2)
+    assert not np.array_equal(a.X_train, c.X_train)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"source": "iris"}, "source must be one of"),
+    ({"ratio": 0.5}, "ratio"),
+    ({"ratio": np.inf}, "ratio"),
+    ({"ratio": "10"}, "ratio"),
+    ({"ratio": 1.2}, "212"),  # 298 malignant tumours needed, 212 exist
+    ({"ratio": 200}, "at least 2 each"),  # 2 malignant tumours in all
+    ({"n_majority": 400}, "exceeds"),
+    ({"n_majority": 0}, "positive integer"),
+    ({"test_fraction": 1.0}, "test_fraction"),
+    ({"source": "classification", "ratio": 50, "n_majority": 100}, "at least 2 each"),
+])
+def test_imbalanced_rejects(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        datasets.imbalanced(**kwargs)

@@ -361,3 +361,239 @@ DOMAIN_ERRORS = [
 def test_inputs_outside_the_domain_raise(name, kwargs, y_true, y_pred, match):
     with pytest.raises(ValueError, match=match):
         REFERENCE_LOSSES[name](y_true, y_pred, **kwargs)
+
+
+# ------------------------------------------------- generalized_cross_entropy (Zhang & Sabuncu 2018)
+
+from companion.losses import categorical_crossentropy, generalized_cross_entropy, mean_absolute_error  # noqa: E402
+
+
+def _gce_inputs(seed=0, n=50, k=5):
+    rng = np.random.default_rng(seed)
+    y_pred = rng.dirichlet(np.ones(k), size=n)
+    y_true = np.eye(k)[rng.integers(0, k, size=n)]
+    return y_true, y_pred
+
+
+def test_gce_tends_to_the_cross_entropy_as_q_goes_to_zero():
+    y_true, y_pred = _gce_inputs()
+    soft = 0.8 * y_true + 0.2 / y_true.shape[1]  # soft targets too: the target-weighted sum keeps the limit
+    for target in (y_true, soft):
+        np.testing.assert_allclose(generalized_cross_entropy(target, y_pred, q=1e-7),
+                                   categorical_crossentropy(target, y_pred), rtol=1e-5)
+    # and the limit is approached from below, monotonically: (1 - p**q)/q decreases in q
+    values = [generalized_cross_entropy(y_true, y_pred, q=q) for q in (1e-4, 0.1, 0.5, 1.0)]
+    assert all(np.all(a > b) for a, b in zip(values, values[1:]))
+
+
+def test_gce_at_q_one_is_k_over_two_times_the_mae_on_probabilities():
+    for k in (2, 3, 10):
+        y_true, y_pred = _gce_inputs(seed=k, k=k)
+        np.testing.assert_allclose(generalized_cross_entropy(y_true, y_pred, q=1.0),
+                                   k / 2 * mean_absolute_error(y_true, y_pred), rtol=1e-9, atol=1e-6)
+
+
+def test_gce_hand_values_and_bound():
+    # (1 - 0.25**0.5) / 0.5 = 1.0, (1 - 0.64**0.5) / 0.5 = 0.4
+    np.testing.assert_allclose(generalized_cross_entropy([[0, 1], [1, 0]], [[0.75, 0.25], [0.64, 0.36]], q=0.5),
+                               [1.0, 0.4], rtol=1e-9)
+    # unnormalised rows are rescaled first, as for the cross-entropy: [2, 6] is [0.25, 0.75]
+    assert generalized_cross_entropy([0, 1], [2.0, 6.0], q=1.0) == pytest.approx(0.25)
+    # a predicted 0 costs at most 1/q (the clip at EPSILON); a perfect prediction about EPSILON
+    assert generalized_cross_entropy([1, 0], [0.0, 1.0], q=0.7) == pytest.approx((1 - EPSILON ** 0.7) / 0.7)
+    assert generalized_cross_entropy([1, 0], [0.0, 1.0], q=0.7) < 1 / 0.7
+    assert generalized_cross_entropy([1, 0], [1.0, 0.0], q=0.7) == pytest.approx(EPSILON, rel=1e-3)
+
+
+@pytest.mark.parametrize(
+    "y_true, y_pred, q, match",
+    [
+        ([[1.0, 0.0]], [[0.5, 0.5]], 0.0, r"q must be a number in \(0, 1\]"),
+        ([[1.0, 0.0]], [[0.5, 0.5]], 1.5, r"q must be a number in \(0, 1\]"),
+        ([[1.0, 0.0]], [[0.5, 0.5]], np.nan, r"q must be a number in \(0, 1\]"),
+        ([[1.0, 0.0]], [[0.5, 0.5]], True, r"q must be a number in \(0, 1\]"),
+        ([[1.0, 0.0]], [[2.0, -1.0]], 0.7, r"y_pred must be >= 0; got -1. Apply a softmax"),
+        ([[1.0, 0.0]], [[0.0, 0.0]], 0.7, r"all 0"),
+        ([1, 0], [[0.5, 0.5]], 0.7, r"same shape"),
+        ([[2.0, 0.0]], [[0.5, 0.5]], 0.7, r"y_true must be in \[0, 1\]"),
+    ],
+)
+def test_gce_rejects(y_true, y_pred, q, match):
+    with pytest.raises(ValueError, match=match):
+        generalized_cross_entropy(y_true, y_pred, q=q)
+
+
+# ---------------------------------------------------------------- gaussian_nll and pinball (uncertainty chapter)
+
+from scipy import stats  # noqa: E402
+
+from companion.losses import gaussian_nll, pinball  # noqa: E402
+
+
+def test_gaussian_nll_matches_scipy_logpdf():
+    rng = np.random.default_rng(12)
+    y, mean = rng.normal(size=(40, 3)), rng.normal(size=(40, 3))
+    variance = rng.uniform(0.01, 5.0, size=(40, 3))
+    expected = -stats.norm.logpdf(y, loc=mean, scale=np.sqrt(variance)).mean(axis=-1)
+    np.testing.assert_allclose(gaussian_nll(y, mean, variance), expected, rtol=1e-12)
+    assert gaussian_nll(y, mean, variance).shape == (40,)
+
+
+def test_gaussian_nll_hand_computed_and_single_sample():
+    # N(1, 4) at 3: 0.5 log(8 pi) + 4 / 8
+    assert gaussian_nll([3.0], [1.0], [4.0]) == pytest.approx(0.5 * np.log(8 * np.pi) + 0.5, rel=1e-14)
+    assert isinstance(gaussian_nll([3.0], [1.0], [4.0]), float)
+
+
+def test_gaussian_nll_with_the_mean_squared_residual_as_variance_is_smallest():
+    # For a fixed mean, the best constant variance is the mean squared residual.
+    rng = np.random.default_rng(3)
+    y, mean = rng.normal(size=(200, 1)), np.zeros((200, 1))
+    best = np.mean(y ** 2)
+    at_best = gaussian_nll(y, mean, np.full_like(y, best)).mean()
+    for factor in (0.5, 0.9, 1.1, 2.0):
+        assert gaussian_nll(y, mean, np.full_like(y, best * factor)).mean() > at_best
+
+
+@pytest.mark.parametrize("variance", [0.0, -1.0])
+def test_gaussian_nll_rejects_non_positive_variance(variance):
+    with pytest.raises(ValueError, match="variance must be > 0"):
+        gaussian_nll([[0.0], [1.0]], [[0.0], [1.0]], [[1.0], [variance]])
+
+
+@pytest.mark.parametrize("args, match", [
+    (([[0.0], [1.0]], [0.0, 1.0], [[1.0], [1.0]]), "same shape"),
+    (([[0.0], [1.0]], [[0.0], [1.0]], [1.0, 1.0]), "variance must have the shape"),
+    (([[np.nan]], [[0.0]], [[1.0]]), "NaN"),
+])
+def test_gaussian_nll_rejects_bad_shapes_and_values(args, match):
+    with pytest.raises(ValueError, match=match):
+        gaussian_nll(*args)
+
+
+def test_pinball_reference_constants_and_median():
+    assert pinball([1.0, 1.0], [0.0, 2.0], 0.9) == pytest.approx(0.5)
+    rng = np.random.default_rng(5)
+    y, p = rng.normal(size=(30, 4)), rng.normal(size=(30, 4))
+    np.testing.assert_allclose(pinball(y, p, 0.5), 0.5 * np.mean(np.abs(y - p), axis=-1))
+    # one level per column: the same as scoring each column with its level
+    levels = np.array([0.05, 0.3, 0.7, 0.95])
+    per_column = np.stack([pinball(y[:, [j]], p[:, [j]], q) for j, q in enumerate(levels)], axis=-1)
+    np.testing.assert_allclose(pinball(y, p, levels), per_column.mean(axis=-1))
+
+
+def test_pinball_expected_loss_is_smallest_at_the_true_quantile():
+    y = np.random.default_rng(0).normal(size=(20000, 1))
+    candidates = np.linspace(1.0, 2.0, 21)
+    means = [pinball(y, np.full_like(y, c), 0.9).mean() for c in candidates]
+    assert abs(candidates[int(np.argmin(means))] - stats.norm.ppf(0.9)) <= 0.05
+
+
+@pytest.mark.parametrize("quantile, match", [(0.0, "strictly between"), (1.0, "strictly between"),
+                                             ([0.1, 0.9], "one level per column")])
+def test_pinball_reference_rejects_bad_levels(quantile, match):
+    with pytest.raises(ValueError, match=match):
+        pinball([[0.0, 1.0, 2.0]], [[0.0, 1.0, 2.0]], quantile)
+
+
+# binary_focal_crossentropy (imbalanced-classes chapter): the NumPy reference against Keras.
+
+FOCAL_SETTINGS = [
+    {"gamma": 2.0},
+    {"gamma": 0.5},
+    {"gamma": 4.0, "alpha": 0.9},  # alpha without balancing: ignored by both
+    {"gamma": 2.0, "apply_class_balancing": True},
+    {"gamma": 2.0, "alpha": 0.9, "apply_class_balancing": True},
+    {"gamma": 1.0, "alpha": 0.1, "apply_class_balancing": True},
+]
+
+
+@pytest.mark.parametrize("kwargs", FOCAL_SETTINGS)
+@pytest.mark.parametrize("from_logits", [False, True])
+@pytest.mark.parametrize("shape", [(9, 1), (5, 3)])
+def test_binary_focal_crossentropy_matches_keras(kwargs, from_logits, shape):
+    from companion.losses import binary_focal_crossentropy
+
+    rng = np.random.default_rng(12)
+    y_true = bits(rng, shape)
+    # Logits within +-8: beyond about 16 Keras's float32 sigmoid saturates (see the docstring).
+    y_pred = np.clip(real(rng, shape) * 2.0, -8.0, 8.0) if from_logits else probabilities(rng, shape)
+    ours = binary_focal_crossentropy(y_true, y_pred, from_logits=from_logits, **kwargs)
+    theirs = keras.ops.convert_to_numpy(keras.losses.binary_focal_crossentropy(
+        y_true.astype("float32"), y_pred.astype("float32"), from_logits=from_logits, **kwargs))
+    assert ours.shape == theirs.shape == shape[:-1]
+    np.testing.assert_allclose(ours, theirs, rtol=RTOL, atol=ATOL)
+    # and through the class that model.compile takes, with its batch mean
+    loss = keras.losses.BinaryFocalCrossentropy(from_logits=from_logits, **kwargs)
+    assert float(loss(y_true.astype("float32"), y_pred.astype("float32"))) == pytest.approx(float(np.mean(ours)),
+                                                                                            rel=1e-5, abs=1e-6)
+
+
+def test_binary_focal_crossentropy_hand_computed():
+    from companion.losses import binary_crossentropy, binary_focal_crossentropy
+
+    # y = 1, p = 0.3: bce = -log 0.3, focal factor (1 - 0.3)**2 = 0.49; balanced with alpha 0.25: x 0.25
+    assert binary_focal_crossentropy([1.0], [0.3]) == pytest.approx(0.49 * -np.log(0.3), rel=1e-12)
+    assert binary_focal_crossentropy([1.0], [0.3], apply_class_balancing=True) == pytest.approx(
+        0.25 * 0.49 * -np.log(0.3), rel=1e-12)
+    # y = 0, p = 0.6: factor 0.6**gamma, class weight 1 - alpha
+    assert binary_focal_crossentropy([0.0], [0.6], gamma=3.0, alpha=0.8, apply_class_balancing=True) == \
+        pytest.approx(0.2 * 0.6**3 * -np.log(0.4), rel=1e-12)
+    # gamma 0 without balancing is the binary cross-entropy, clipping included
+    rng = np.random.default_rng(3)
+    y, p = bits(rng, (20, 2)), probabilities(rng, (20, 2))
+    p[0, 0] = 1.0 - y[0, 0]  # a confident mistake: clipped at -log(EPSILON)
+    np.testing.assert_allclose(binary_focal_crossentropy(y, p, gamma=0.0), binary_crossentropy(y, p), rtol=1e-12)
+    # logits: the same values as probabilities (away from the clip)
+    x = real(rng, (20, 2))
+    np.testing.assert_allclose(binary_focal_crossentropy(y, x, from_logits=True),
+                               binary_focal_crossentropy(y, 1 / (1 + np.exp(-x))), rtol=1e-9)
+
+
+def test_binary_focal_crossentropy_ignores_alpha_without_balancing():
+    from companion.losses import binary_focal_crossentropy
+
+    rng = np.random.default_rng(4)
+    y, p = bits(rng, (30, 1)), probabilities(rng, (30, 1))
+    plain = binary_focal_crossentropy(y, p, alpha=0.25)
+    np.testing.assert_array_equal(plain, binary_focal_crossentropy(y, p, alpha=0.99))
+    assert not np.allclose(plain, binary_focal_crossentropy(y, p, alpha=0.99, apply_class_balancing=True))
+    # Keras too: alpha changes nothing until apply_class_balancing=True
+    k = [keras.ops.convert_to_numpy(keras.losses.binary_focal_crossentropy(
+        y.astype("float32"), p.astype("float32"), alpha=a)) for a in (0.25, 0.99)]
+    np.testing.assert_array_equal(k[0], k[1])
+
+
+def test_binary_focal_crossentropy_down_weights_easy_examples():
+    from companion.losses import binary_crossentropy, binary_focal_crossentropy
+
+    p = np.array([[0.95], [0.6], [0.2]])  # easy, medium and hard positives
+    ratio = binary_focal_crossentropy(np.ones_like(p), p) / binary_crossentropy(np.ones_like(p), p)
+    np.testing.assert_allclose(ratio, (1 - p[:, 0]) ** 2, rtol=1e-12)
+    assert ratio[0] < ratio[1] < ratio[2]
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"gamma": -1.0}, "gamma must be"),
+    ({"gamma": np.nan}, "gamma must be"),
+    ({"alpha": 1.5}, "alpha must be"),
+    ({"alpha": -0.1, "apply_class_balancing": True}, "alpha must be"),
+])
+def test_binary_focal_crossentropy_rejects_bad_parameters(kwargs, match):
+    from companion.losses import binary_focal_crossentropy
+
+    with pytest.raises(ValueError, match=match):
+        binary_focal_crossentropy([[1.0]], [[0.5]], **kwargs)
+
+
+@pytest.mark.parametrize("y_true, y_pred, kwargs, match", [
+    ([[1.0, 0.0]], [[0.5]], {}, "same shape"),
+    ([[1.0]], [[2.0]], {}, "from_logits=True"),
+    ([[2.0]], [[0.5]], {}, "y_true must be in"),
+    ([[1.0]], [[np.nan]], {"from_logits": True}, "NaN"),
+])
+def test_binary_focal_crossentropy_rejects_bad_inputs(y_true, y_pred, kwargs, match):
+    from companion.losses import binary_focal_crossentropy
+
+    with pytest.raises(ValueError, match=match):
+        binary_focal_crossentropy(y_true, y_pred, **kwargs)

@@ -297,3 +297,41 @@ def test_decision_boundary_rejects_a_model_that_cannot_predict():
     X, y = points(7)
     with pytest.raises(TypeError, match="predict method or be callable"):
         plotting.decision_boundary(object(), X, y, resolution=10)
+
+
+# reliability_diagram
+
+
+def test_reliability_diagram_draws_bins_diagonal_once_and_ece_in_label():
+    from companion.metrics import expected_calibration_error, reliability_curve
+
+    rng = np.random.default_rng(0)
+    p = rng.random(500)
+    y = (rng.random(500) < p ** 2).astype(int)  # over-confident: the truth is p**2
+    ax = plotting.reliability_diagram(y, p, n_bins=5, label="model")
+    curve = reliability_curve(y, p, n_bins=5)
+    line = [ln for ln in ax.lines if ln.get_gid() == "reliability"][0]
+    np.testing.assert_allclose(line.get_xdata(), curve.confidence)
+    np.testing.assert_allclose(line.get_ydata(), curve.accuracy)
+    assert line.get_label() == f"model (ECE {expected_calibration_error(y, p, n_bins=5):.3f})"
+    assert ax.get_xlim() == (0.0, 1.0) and ax.get_ylim() == (0.0, 1.0)
+    assert "class 1" in ax.get_xlabel()
+    plotting.reliability_diagram(y, np.sqrt(p), ax=ax, n_bins=5, label="other")
+    assert sum(ln.get_gid() == "reliability_diagonal" for ln in ax.lines) == 1
+    colours = [ln.get_color() for ln in ax.lines if ln.get_gid() == "reliability"]
+    assert colours == [plotting.PALETTE[0], plotting.PALETTE[1]]
+    assert len(scatters(ax)) == 2
+    plotting.reliability_diagram(y, p, ax=ax, n_bins=5, label="plain", show_ece=False)
+    assert [ln for ln in ax.lines if ln.get_gid() == "reliability"][-1].get_label() == "plain"
+
+
+def test_reliability_diagram_top_label_axis_labels():
+    prob = np.array([[0.6, 0.4], [0.2, 0.8], [0.9, 0.1]])
+    fig, ax = plt.subplots()
+    assert plotting.reliability_diagram([0, 1, 1], prob, ax=ax) is ax
+    assert ax.get_ylabel() == "accuracy" and "confidence" in ax.get_xlabel()
+
+
+def test_reliability_diagram_rejects_bad_probabilities():
+    with pytest.raises(ValueError, match=r"in \[0, 1\]"):
+        plotting.reliability_diagram([0, 1], [0.5, 1.5])
