@@ -13,7 +13,7 @@ Your own data, as JSON::
 An imbalanced problem, scored by the area under the precision-recall curve, with the
 classes weighted in the loss::
 
-    python -m companion compare --problem breast_cancer_1to10 --losses bce,focal --class-weight balanced
+    python -m companion compare --problem breast_cancer --losses bce,focal --class-weight balanced
 
 Bad input (an unknown loss, a loss for another task, a missing file or column,
 non-numeric features, fewer than two classes) prints one line naming the problem

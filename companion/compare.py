@@ -490,7 +490,16 @@ _RECIPES = {
     "regression": (_datasets.regression, (25,), 100),
     "circles": (_datasets.circles, (50,), 200),
     "blobs": (_datasets.blobs, (50,), 100),
+    # The problems of the part "Beyond the seeds": scikit-learn's bundled data and two generators.
+    "breast_cancer": (lambda: _datasets.imbalanced("breast_cancer", ratio=10), (50,), 60),
+    "imbalanced": (lambda: _datasets.imbalanced("classification", ratio=50), (50,), 30),
+    "digits": (_datasets.digits, (50,), 60),
+    "diabetes": (_datasets.diabetes, (10,), 60),
+    "heteroscedastic": (_datasets.heteroscedastic, (50,), 100),
 }
+
+# Imbalanced problems are scored by the area under the precision-recall curve, not by accuracy.
+_PROBLEM_METRICS = {"breast_cancer": "pr_auc", "imbalanced": "pr_auc"}
 
 PROBLEMS = tuple(_RECIPES)
 
@@ -501,7 +510,11 @@ def get_problem(name, target=None, task=None):
     Parameters
     ----------
     name : str
-        ``"regression"``, ``"circles"``, ``"blobs"``, or a path to a CSV file.
+        One of the seed's problems (``"regression"``, ``"circles"``, ``"blobs"``), one of
+        the part "Beyond the seeds" (``"breast_cancer"``: scikit-learn's breast cancer data
+        subsampled to 1 malignant tumour in 11; ``"imbalanced"``: a ``make_classification``
+        problem at 1:50; ``"digits"``; ``"diabetes"``; ``"heteroscedastic"``), or a path
+        to a CSV file. The two imbalanced problems score the 0/1 losses by PR-AUC.
     target : str, optional
         Target column; required for a CSV file.
     task : {"regression", "binary", "multiclass"}, optional
@@ -523,7 +536,7 @@ def get_problem(name, target=None, task=None):
     """
     if name in _RECIPES:
         load, hidden, epochs = _RECIPES[name]
-        problem = Problem(load(), hidden, epochs, PUBLISHED[name])
+        problem = Problem(load(), hidden, epochs, PUBLISHED.get(name, {}), _PROBLEM_METRICS.get(name))
         if task is not None and task != problem.task:
             raise ValueError(f"problem {name!r} is a {problem.task} problem, not {task}")
         return problem

@@ -146,7 +146,7 @@ def test_get_problem_csv():
     "args, kwargs, message",
     [
         (("circles",), {"task": "regression"}, "problem 'circles' is a binary problem, not regression"),
-        (("moons",), {}, "unknown problem 'moons'; use one of regression, circles, blobs or a path to a CSV file"),
+        (("moons",), {}, "unknown problem 'moons'; use one of regression, circles, blobs, breast_cancer, imbalanced, digits, diabetes, heteroscedastic or a path to a CSV file"),
         ((SMALL,), {}, "a CSV problem needs --target COLUMN"),
         ((str(DATA / "nowhere.csv"),), {"target": "label"}, "no such file"),
         ((SMALL,), {"target": "price"}, "column 'price' not in"),
@@ -577,6 +577,32 @@ def test_a_problem_metric_scores_the_01_losses_and_leaves_hinge_alone():
     assert scores.shape == (SEEDS,) and np.all((0 <= scores) & (scores <= 1))
 
 
+@pytest.mark.parametrize("name, task, metric, n_features", [
+    ("breast_cancer", "binary", "pr_auc", 30),
+    ("imbalanced", "binary", "pr_auc", 20),
+    ("digits", "multiclass", None, 64),
+    ("diabetes", "regression", None, 10),
+    ("heteroscedastic", "regression", None, 1),
+])
+def test_the_problems_beyond_the_seeds(name, task, metric, n_features):
+    problem = get_problem(name)
+    assert (problem.task, problem.metric, problem.split.n_features) == (task, metric, n_features)
+    assert problem.published == {}
+    if metric == "pr_auc":  # the minority is the positive class
+        assert 0 < problem.split.y_train.mean() < 0.1
+
+
+def test_cli_imbalanced_problem_is_scored_by_pr_auc_with_balanced_weights(capsys):
+    code, out, _ = run_cli(capsys, "--problem", "breast_cancer", "--losses", "bce,focal,hinge",
+                           "--seeds", str(SEEDS), "--epochs", str(EPOCHS), "--class-weight", "balanced",
+                           "--format", "json")
+    assert code == 0
+    records = json.loads(out)
+    assert [(r["loss"], r["metric"]) for r in records] == [
+        ("binary_crossentropy", "pr_auc"), ("binary_focal_crossentropy", "pr_auc"), ("hinge", "sign_accuracy")]
+    assert "published_train" not in records[0]
+
+
 def test_focal_loss_is_available_but_not_a_default():
     assert "binary_focal_crossentropy" not in default_losses("binary")
     cmp = cp.compare_losses("circles", ["focal"], seeds=1, epochs=EPOCHS, progress=False)
@@ -673,6 +699,9 @@ BAD_INPUTS = [
     (["--problem", "regression", "--class-weight", "balanced"],
      "--class-weight applies to classification problems, not regression"),
     (["--problem", "circles", "--class-weight", "heavy"], "argument --class-weight: invalid choice: 'heavy'"),
+    (["--problem", "diabetes", "--class-weight", "balanced"],
+     "--class-weight applies to classification problems, not regression"),
+    (["--problem", "digits", "--losses", "bce"], "loss 'binary_crossentropy' is for binary problems, not multiclass"),
 ]
 
 
