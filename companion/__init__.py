@@ -4,15 +4,18 @@ Organised by topic:
 
 * :mod:`companion.information` -- information content, entropy, cross-entropy, KL divergence
 * :mod:`companion.losses` -- NumPy reference implementations of Keras's losses
-* :mod:`companion.metrics` -- sign accuracy and the within-tolerance metric
-* :mod:`companion.datasets` -- the seed tutorial's problems and CSV loading
+* :mod:`companion.metrics` -- sign accuracy, the within-tolerance metric, and scorers for
+  imbalanced classes, calibration and intervals
+* :mod:`companion.datasets` -- the seed tutorial's problems, scikit-learn's bundled data
+  (breast cancer at a stated imbalance, digits, diabetes), label noise and CSV loading
 * :mod:`companion.models` -- the seed's MLPs and optimizer
 * :mod:`companion.training` -- seeding, the fast training path and ``model.fit``
 * :mod:`companion.plotting` -- learning curves and decision boundaries
 * :mod:`companion.compare` -- multi-seed loss comparisons and their command line
 * :mod:`companion.gradients` -- closed-form gradients of the reference losses
 * :mod:`companion.scratch` -- a two-layer NumPy network with hand-written backpropagation
-* :mod:`companion.custom` -- a custom loss and metric that save and reload, seed 001's problem, a two-head model
+* :mod:`companion.custom` -- custom losses and a metric that save and reload (pinball, generalised
+  cross-entropy, Gaussian NLL), seed 001's problem, a two-head model and a quantile model
   (imports Keras, so it loads on first use: ``companion.custom`` or ``from companion import custom``)
 
 ``import companion`` imports NumPy only and changes no global state. TensorFlow,
@@ -21,16 +24,17 @@ scikit-learn and matplotlib are imported by the functions that need them.
 
 from . import compare, datasets, gradients, information, losses, metrics, models, plotting, scratch, training
 from .compare import Problem, compare_losses, format_mean, get_problem, paired_difference
-from .datasets import Split, contaminate, encode_labels
+from .datasets import Split, contaminate, encode_labels, flip_labels
 from .information import cross_entropy, entropy, information_content, kl_divergence
-from .metrics import sign_accuracy, within_tolerance
+from .metrics import expected_calibration_error, interval_coverage, sign_accuracy, within_tolerance
 from .models import mlp, sgd
-from .training import FitResult, epochs_to_reach, fit, fit_keras, reinitialize, set_seed
+from .training import FitResult, class_weights, epochs_to_reach, fit, fit_keras, reinitialize, set_seed
 
 __version__ = "0.1.0"
 
 _LAZY = {"custom": None, "PinballLoss": "custom", "BinaryF1Score": "custom", "tolerance_targets": "custom",
-         "two_head_mlp": "custom"}
+         "two_head_mlp": "custom", "GeneralizedCrossEntropy": "custom", "GaussianNLL": "custom",
+         "MultiPinballLoss": "custom", "quantile_mlp": "custom"}
 
 
 def __getattr__(name):
@@ -43,11 +47,8 @@ def __getattr__(name):
     raise AttributeError(f"module 'companion' has no attribute {name!r}")
 
 __all__ = [
-    "FitResult",
     "BinaryF1Score",
-    "PinballLoss",
-    "Problem",
-    "Split",
+    "class_weights",
     "compare",
     "compare_losses",
     "contaminate",
@@ -57,25 +58,36 @@ __all__ = [
     "encode_labels",
     "entropy",
     "epochs_to_reach",
+    "expected_calibration_error",
     "fit",
     "fit_keras",
+    "FitResult",
+    "flip_labels",
     "format_mean",
+    "GaussianNLL",
+    "GeneralizedCrossEntropy",
     "get_problem",
     "gradients",
     "information",
     "information_content",
+    "interval_coverage",
     "kl_divergence",
     "losses",
     "metrics",
     "mlp",
-    "paired_difference",
     "models",
+    "MultiPinballLoss",
+    "paired_difference",
+    "PinballLoss",
     "plotting",
+    "Problem",
+    "quantile_mlp",
     "reinitialize",
     "scratch",
     "set_seed",
     "sgd",
     "sign_accuracy",
+    "Split",
     "tolerance_targets",
     "training",
     "two_head_mlp",

@@ -570,7 +570,7 @@ def metric_of(problem, loss):
     """Return the name of the score that ``loss`` is compared by on ``problem``.
 
     The loss spec's metric, unless the problem names another one for losses with
-    0/1 labels (:attr:`Problem.metric`).
+    0/1 labels (``Problem.metric``).
 
     Examples
     --------

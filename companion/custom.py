@@ -18,6 +18,12 @@ decorator ``keras.saving.register_keras_serializable(package="companion")`` must
 when the classes are defined. Once this module is imported, a model saved with
 either class reloads without ``custom_objects``; they are registered as
 ``"companion>PinballLoss"`` and ``"companion>BinaryF1Score"``.
+
+The part "Beyond the seeds" adds three losses in the same pattern:
+:class:`GeneralizedCrossEntropy` (robust to noisy labels, Zhang & Sabuncu 2018),
+:class:`GaussianNLL` (a mean and a softplus variance per sample) and
+:class:`MultiPinballLoss` (several quantiles at once), with :func:`quantile_mlp` and its
+:class:`IncreasingColumns` output layer, which keeps the quantiles from crossing.
 """
 
 import keras

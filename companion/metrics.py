@@ -17,6 +17,18 @@ broadcasting to ``(n, n)``.
 :func:`gaussian_posterior` and :func:`gaussian_bayes_accuracy` give the limit no
 model can beat on Gaussian classes such as the three blobs: the Bayes classifier's
 posterior and its population accuracy.
+
+The rest are NumPy scorers of the part "Beyond the seeds", one group per chapter:
+
+* imbalanced classes: :func:`recall_at_precision`, :func:`best_threshold` (threshold
+  moving, chosen on training or validation data), :func:`imbalance_scores` (PR-AUC,
+  recall at a precision, balanced accuracy and log loss, from scikit-learn) and
+  :func:`undo_class_weight` (the probabilities a class-weighted model would give unweighted);
+* calibration: :func:`reliability_curve`, :func:`expected_calibration_error`,
+  :func:`brier_score`, and temperature scaling (:func:`fit_temperature`,
+  :func:`scaled_probabilities`);
+* intervals: :func:`interval_coverage`, :func:`interval_width`,
+  :func:`quantile_crossings` and :func:`rearrange_quantiles` (sorting crossed quantiles).
 """
 
 import numpy as np
