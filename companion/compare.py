@@ -246,13 +246,33 @@ class PairedDifference:
     def __str__(self):
         return self.text()
 
-    def text(self, p_as_bound=False):
+    def text(self, p_as_bound=False, max_decimals=None):
         """The difference, its confidence interval, the p-value and the number of seeds, as one line.
 
         The difference and the interval are printed to the decimals the standard error of the mean
         difference supports; the p-value by :func:`format_p_value` (``p_as_bound=True`` for the bound).
+
+        Parameters
+        ----------
+        p_as_bound : bool, default=False
+        max_decimals : int, optional
+            Print at most this many decimals: for a difference whose last supported digit moves
+            between numeric paths (runs that spread widely), one decimal coarser is the honest print.
+
+        Examples
+        --------
+        >>> from companion.compare import paired_difference
+        >>> d = paired_difference([0.91, 0.93, 0.92, 0.95], [0.81, 0.82, 0.80, 0.84])
+        >>> d.text()
+        '+0.11 (95% CI +0.10 to +0.12), paired t-test p < 0.001, 4 seeds'
+        >>> d.text(p_as_bound=True, max_decimals=1)
+        '+0.1 (95% CI +0.1 to +0.1), paired t-test p < 0.001, 4 seeds'
         """
         decimals = supported_decimals(self.sd / math.sqrt(self.n))
+        if max_decimals is not None:
+            if isinstance(max_decimals, bool) or not isinstance(max_decimals, (int, np.integer)) or max_decimals < 0:
+                raise ValueError(f"max_decimals must be a non-negative integer, got {max_decimals!r}")
+            decimals = min(decimals, int(max_decimals))
 
         def fmt(x):
             text = f"{x:+.{decimals}f}"
@@ -262,6 +282,36 @@ class PairedDifference:
                 f"paired t-test p {'' if p_as_bound or self.p_value < 0.001 else '= '}"
                 f"{format_p_value(self.p_value, as_bound=p_as_bound)}, "
                 f"{self.n} seeds")
+
+    def within(self, low, high):
+        """Whether the whole confidence interval lies inside ``[low, high]`` (an equivalence bound)."""
+        if not low < high:
+            raise ValueError(f"the bound needs low < high, got [{low}, {high}]")
+        return low <= self.ci_low and self.ci_high <= high
+
+    def bound_text(self, low, high):
+        """The difference as a bound on its confidence interval, when the interval lies inside ``[low, high]``.
+
+        "No difference larger than 0.01" is a claim about the interval's ends, and their own digits can
+        move between numeric paths; the bound does not. When the interval is not inside the bound,
+        this returns :meth:`text` with the p-value as a bound, so the claim is never overstated.
+
+        Examples
+        --------
+        >>> from companion.compare import paired_difference
+        >>> d = paired_difference([0.500, 0.502, 0.499, 0.501], [0.501, 0.500, 0.500, 0.500])
+        >>> d.bound_text(-0.01, 0.01)
+        'paired 95% CI inside [-0.01, +0.01], 4 seeds'
+        >>> d.bound_text(0, 0.05)  # the interval reaches below 0: the full result instead
+        '0.000 (95% CI -0.002 to +0.003), paired t-test p ≥ 0.05, 4 seeds'
+        """
+        if not self.within(low, high):
+            return self.text(p_as_bound=True)
+
+        def fmt(x):
+            return "0" if x == 0 else f"{x:+g}"
+
+        return f"paired {self.confidence:.0%} CI inside [{fmt(low)}, {fmt(high)}], {self.n} seeds"
 
     def sign_count(self, a="a", b="b"):
         """The sign count as text: ``"a higher in 9 seeds, tied in 2, b higher in 4"``."""

@@ -431,6 +431,29 @@ def test_paired_difference_text_with_the_p_value_as_a_bound():
     assert tied.text(p_as_bound=True).endswith("paired t-test p ≥ 0.05, 3 seeds")
 
 
+def test_paired_difference_text_with_fewer_decimals():
+    d = compare.paired_difference([0.91, 0.93, 0.92, 0.95], [0.81, 0.82, 0.80, 0.84])
+    assert d.text() == "+0.11 (95% CI +0.10 to +0.12), paired t-test p < 0.001, 4 seeds"
+    assert d.text(max_decimals=1) == "+0.1 (95% CI +0.1 to +0.1), paired t-test p < 0.001, 4 seeds"
+    assert d.text(max_decimals=5) == d.text()  # a cap, never more digits than the standard error supports
+    zero = compare.paired_difference([0.52, 0.50, 0.51], [0.50, 0.51, 0.51])
+    assert zero.text(max_decimals=1).startswith("0.0 (95% CI")  # no signed zero
+    for bad in (-1, 1.5, True, "1"):
+        with pytest.raises(ValueError, match="max_decimals"):
+            d.text(max_decimals=bad)
+
+
+def test_paired_difference_bound_text_states_the_bound_only_when_the_interval_is_inside():
+    d = compare.paired_difference([0.500, 0.502, 0.499, 0.501], [0.501, 0.500, 0.500, 0.500])
+    assert d.within(-0.01, 0.01) and not d.within(0, 0.05)
+    assert d.bound_text(-0.01, 0.01) == "paired 95% CI inside [-0.01, +0.01], 4 seeds"
+    # the interval reaches below 0: the full result, so that the bound is never overstated
+    assert d.bound_text(0, 0.05) == d.text(p_as_bound=True)
+    assert d.bound_text(-0.002, 0.01) == d.text(p_as_bound=True)
+    with pytest.raises(ValueError, match="low < high"):
+        d.bound_text(0.01, -0.01)
+
+
 def test_format_p_value_rejects_a_probability_out_of_range():
     with pytest.raises(ValueError, match="lies in"):
         compare.format_p_value(1.5)
