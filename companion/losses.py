@@ -372,14 +372,20 @@ def binary_crossentropy(y_true, y_pred, from_logits=False):
     >>> binary_crossentropy([1.0, 0.0], [0.0, 0.0], from_logits=True)  # log(2)
     0.6931471805599453
     """
+    _, _, terms = _binary_crossentropy_terms(y_true, y_pred, from_logits)
+    return _per_sample(np.mean, terms)
+
+
+def _binary_crossentropy_terms(y_true, y_pred, from_logits):
+    """Check the inputs of a binary cross-entropy; return them and the loss of every output, unreduced."""
     y_true, y_pred = _check_pair(y_true, y_pred)
     _check_range(y_true, "y_true", low=0.0, high=1.0)
     if from_logits:
         x = y_pred
-        return _per_sample(np.mean, np.maximum(x, 0.0) - x * y_true + np.log1p(np.exp(-np.abs(x))))
+        return y_true, y_pred, np.maximum(x, 0.0) - x * y_true + np.log1p(np.exp(-np.abs(x)))
     _check_range(y_pred, "y_pred", low=0.0, high=1.0, hint=_LOGITS_HINT)
     p = np.clip(y_pred, EPSILON, 1.0 - EPSILON)
-    return _per_sample(np.mean, -(y_true * np.log(p) + (1.0 - y_true) * np.log1p(-p)))
+    return y_true, y_pred, -(y_true * np.log(p) + (1.0 - y_true) * np.log1p(-p))
 
 
 def hinge(y_true, y_pred):
@@ -988,17 +994,12 @@ def binary_focal_crossentropy(y_true, y_pred, gamma=2.0, alpha=0.25, apply_class
                 or not 0.0 <= float(value) <= high:
             allowed = ">= 0" if high == np.inf else "in [0, 1]"
             raise ValueError(f"{name} must be a finite number {allowed}, got {value!r}")
-    y_true, y_pred = _check_pair(y_true, y_pred)
-    _check_range(y_true, "y_true", low=0.0, high=1.0)
+    y_true, y_pred, bce = _binary_crossentropy_terms(y_true, y_pred, from_logits)
     if from_logits:
         x = y_pred
-        bce = np.maximum(x, 0.0) - x * y_true + np.log1p(np.exp(-np.abs(x)))
         p = np.where(x >= 0, 1.0 / (1.0 + np.exp(-np.abs(x))), np.exp(-np.abs(x)) / (1.0 + np.exp(-np.abs(x))))
     else:
-        _check_range(y_pred, "y_pred", low=0.0, high=1.0, hint=_LOGITS_HINT)
         p = y_pred
-        clipped = np.clip(p, EPSILON, 1.0 - EPSILON)
-        bce = -(y_true * np.log(clipped) + (1.0 - y_true) * np.log1p(-clipped))
     p_t = y_true * p + (1.0 - y_true) * (1.0 - p)
     loss = (1.0 - p_t) ** float(gamma) * bce
     if apply_class_balancing:
