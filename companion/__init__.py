@@ -10,6 +10,7 @@ Organised by topic:
   (breast cancer at a stated imbalance, digits, diabetes), label noise and CSV loading
 * :mod:`companion.models` -- the seed's MLPs and optimizer
 * :mod:`companion.training` -- seeding, the fast training path and ``model.fit``
+* :mod:`companion.replicates` -- many replicates of one MLP trained side by side in one graph
 * :mod:`companion.plotting` -- learning curves and decision boundaries
 * :mod:`companion.compare` -- multi-seed loss comparisons and their command line
 * :mod:`companion.gradients` -- closed-form gradients of the reference losses
@@ -22,12 +23,14 @@ Organised by topic:
 scikit-learn and matplotlib are imported by the functions that need them.
 """
 
-from . import compare, datasets, gradients, information, losses, metrics, models, plotting, scratch, training
+from . import (compare, datasets, gradients, information, losses, metrics, models, plotting, replicates, scratch,
+               training)
 from .compare import Problem, compare_losses, format_mean, get_problem, paired_difference
 from .datasets import Split, contaminate, encode_labels, flip_labels
 from .information import cross_entropy, entropy, information_content, kl_divergence
 from .metrics import expected_calibration_error, interval_coverage, sign_accuracy, within_tolerance
 from .models import mlp, sgd
+from .replicates import fit_replicates
 from .training import FitResult, class_weights, epochs_to_reach, fit, fit_keras, reinitialize, set_seed
 
 __version__ = "0.1.0"
@@ -61,6 +64,7 @@ __all__ = [
     "expected_calibration_error",
     "fit",
     "fit_keras",
+    "fit_replicates",
     "FitResult",
     "flip_labels",
     "format_mean",
@@ -83,6 +87,7 @@ __all__ = [
     "Problem",
     "quantile_mlp",
     "reinitialize",
+    "replicates",
     "scratch",
     "set_seed",
     "sgd",

@@ -274,7 +274,9 @@ def _graph_functions(model, names, epochs, batch_size, weighted=False):
         model.test_step((x, y))
         return scores()
 
-    return run, evaluate
+    from .replicates import _traced_by_design
+
+    return _traced_by_design(run), _traced_by_design(evaluate)
 
 
 def reinitialize(model, weights):
