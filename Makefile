@@ -13,19 +13,22 @@ export COMPANION_PROGRESS ?= 0
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export IPYTHONDIR := $(CURDIR)/config/ipython
 
-# The numeric paths a reader's CPU may take. Every stored output must hold on each of them
-# (`make test-matrix`). oneDNN reads ONEDNN_MAX_CPU_ISA to cap the instruction set it dispatches,
-# which stands in for an older CPU (`ONEDNN_VERBOSE=1` prints the ISA it picked).
-MATRIX             := default onednn-off avx2 sse41
+# The numeric paths a reader's CPU may take. Every stored output must hold on each of them.
+# `make test` runs the default path (TensorFlow's defaults on this CPU); `make test-matrix` adds the
+# other three, so that in CI each path runs once. oneDNN reads ONEDNN_MAX_CPU_ISA to cap the
+# instruction set it dispatches, which stands in for an older CPU (`ONEDNN_VERBOSE=1` prints the ISA
+# it picked); XLA, which compiles companion.fit_replicates, reads --xla_cpu_max_isa for the same.
+MATRIX             := onednn-off avx2 sse41
 PATH_ENV_default   :=
 PATH_ENV_onednn-off := TF_ENABLE_ONEDNN_OPTS=0 OMP_NUM_THREADS=1 TF_NUM_INTRAOP_THREADS=1 TF_NUM_INTEROP_THREADS=1
-PATH_ENV_avx2      := ONEDNN_MAX_CPU_ISA=AVX2
-PATH_ENV_sse41     := ONEDNN_MAX_CPU_ISA=SSE41
+PATH_ENV_avx2      := ONEDNN_MAX_CPU_ISA=AVX2 XLA_FLAGS=--xla_cpu_max_isa=AVX2
+PATH_ENV_sse41     := ONEDNN_MAX_CPU_ISA=SSE41 XLA_FLAGS=--xla_cpu_max_isa=SSE4_2
 NUMERIC_ENV        := $(PATH_ENV_onednn-off)
 # What every path runs: the unit tests, the doctests and nbval over every notebook. The website,
 # packaging and install-cell tests involve no numeric path (they read stored outputs or install
 # packages), so they run once, in `make test`.
-# `make test-matrix MATRIX_TARGETS=book/binary.ipynb` checks one notebook on every path.
+# `make test-matrix MATRIX_TARGETS=book/binary.ipynb` checks one notebook on the three paths;
+# `make test-matrix MATRIX="default onednn-off avx2 sse41"` runs all four (the default again too).
 MATRIX_TARGETS     ?= tests companion book
 MATRIX_PYTEST      = -m pytest $(MATRIX_TARGETS) $(PYTEST_OPTS)
 PYTEST_OPTS        := --ignore=tests/test_website.py --ignore=tests/test_packaging.py \
@@ -43,19 +46,21 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv lock lock-upgrade browser test test-numeric test-matrix test-latest unit book execute benchmark dist install-cell clean
+.PHONY: help venv lock lock-upgrade browser test test-numeric test-matrix test-latest unit book execute benchmark stats dist install-cell clean
 
 help:
 	@echo "make book          build the website into _build/html (warnings are errors)"
 	@echo "make test          unit tests + nbval over every notebook"
 	@echo "make test-numeric  make test with oneDNN off and one thread"
-	@echo "make test-matrix   unit tests + nbval on every numeric path: $(MATRIX)"
+	@echo "make test-matrix   unit tests + nbval on the numeric paths make test does not take: $(MATRIX)"
 	@echo "                   (MATRIX_TARGETS=book/x.ipynb for one notebook, MATRIX=avx2 for one path)"
 	@echo "make test-latest   nbval with the newest releases inside the ranges (non-blocking)"
 	@echo "make lock          re-compile requirements.lock after a change to the ranges"
 	@echo "make lock-upgrade  re-compile requirements.lock with the newest releases"
 	@echo "make execute       re-execute notebooks in place (NB=book/x.ipynb for one)"
-	@echo "make benchmark     time model.fit against companion's fast path"
+	@echo "make benchmark     time model.fit against companion's fast path, seeding and replicates"
+	@echo "make stats         time every chapter under nbval, count its models, rewrite the statistics page"
+	@echo "                   (NB=book/x.ipynb: one chapter against the time budget, nothing written)"
 	@echo "make dist          build companion's wheel and sdist into dist/"
 	@echo "make install-cell  write the install cell (from _config.yml's repository.url) into every chapter"
 	@echo "make browser       install Debian's chromium + chromium-driver (website test)"
@@ -126,6 +131,12 @@ execute: $(STAMP)
 
 benchmark: $(STAMP)
 	$(BIN)/python -m benchmarks.training
+	$(BIN)/python -m benchmarks.seeding
+	$(BIN)/python -m benchmarks.replicates
+
+# Every chapter alone under nbval: seconds, models trained, the budget (CONTRIBUTING.md, "Time budget").
+stats: $(STAMP)
+	$(BIN)/python -m benchmarks.execution_stats $(if $(filter command line,$(origin NB)),$(NB),--write)
 
 # After a change of repository.url or companion.__version__; then `make execute`.
 install-cell: $(STAMP)

@@ -18,7 +18,7 @@ leading replicate axis and trains a block of ``R`` replicates at once:
 * SGD with momentum updates every replicate with Keras's rule
   (:math:`v \\leftarrow \\mu v - \\eta g`, :math:`w \\leftarrow w + v`).
 
-Every replicate is the run that :func:`companion.fit` makes after
+Every replicate is the run that :func:`companion.training.fit` makes after
 ``set_seed(seed)``: the same initial weights (drawn by building the model after
 seeding), the same mini-batch order (``stateless_shuffle`` with the seed drawn from
 NumPy's generator, reshuffled each epoch), the same loss and metric functions
@@ -34,7 +34,7 @@ splits long sweeps into fixed blocks of ``block_size`` seeds, so a replicate's
 block is set by its position in ``seeds`` and nothing else.
 
 Only the book's own MLPs take this path (a ``Sequential`` stack of ``Dense``
-layers compiled with SGD); a reader's own model keeps :func:`companion.fit`.
+layers compiled with SGD); a reader's own model keeps :func:`companion.training.fit`.
 """
 
 import time
@@ -42,7 +42,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .training import FitResult, _as_arrays, _check_run, _prepare, set_seed
+from .training import _TRAINED, FitResult, _as_arrays, _check_run, _prepare, set_seed
 
 # The Keras classes this path reproduces; anything else raises with the reason.
 _SUPPORTED_LAYERS = ("InputLayer", "Dense")
@@ -84,7 +84,7 @@ def fit_replicates(build, splits, seeds, epochs, batch_size=32, block_size=16, j
     Returns
     -------
     results : list of FitResult, one per seed, in the order of ``seeds``
-        Each as :func:`companion.fit` returns it: per-epoch train curves (averaged
+        Each as :func:`companion.training.fit` returns it: per-epoch train curves (averaged
         over the epoch's batches) and test curves, final ``train`` and ``test``
         scores, and the final ``weights`` in ``model.get_weights()`` order.
         ``seconds`` is the block's wall time divided by its replicates.
@@ -124,7 +124,9 @@ def fit_replicates(build, splits, seeds, epochs, batch_size=32, block_size=16, j
         start = time.perf_counter()
         out = _fit_block(build, [splits[i] for i in members], [seeds[i] for i in members], int(epochs),
                          int(batch_size), bool(jit_compile))
-        seconds = (time.perf_counter() - start) / sum(i is not None for i in block)
+        trained = sum(i is not None for i in block)
+        _TRAINED["replicates"] += trained
+        seconds = (time.perf_counter() - start) / trained
         for slot, i in enumerate(block):
             if i is not None:
                 results[i] = replace(out[slot], seconds=seconds)
@@ -421,7 +423,7 @@ def _traced_by_design(function):
 
 
 def _orders(shuffle_seeds, n, epochs):
-    """Each replicate's sample order for every epoch, as :func:`companion.fit` draws it: (R, epochs, n)."""
+    """Each replicate's sample order for every epoch, as :func:`companion.training.fit` draws it: (R, epochs, n)."""
     seeds = np.array([[s, e] for s in shuffle_seeds for e in range(epochs)], dtype="int32")
     return _shuffles(n)(seeds).numpy().reshape(len(shuffle_seeds), epochs, n)
 

@@ -26,6 +26,7 @@ NumPy generator.
 import math
 import time
 import weakref
+from collections import Counter
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -41,7 +42,7 @@ def set_seed(seed):
 
     What it seeds:
 
-    * Python's :mod:`random`: Keras 3 draws the seed of every initializer and
+    * Python's ``random``: Keras 3 draws the seed of every initializer and
       every ``SeedGenerator`` (dropout, noise layers) from it when none is given,
       so it fixes the initial weights and the dropout masks;
     * NumPy's global generator: :func:`fit` draws its mini-batch order from it,
@@ -203,6 +204,30 @@ def _check_run(epochs, batch_size):
     for name, value in (("epochs", epochs), ("batch_size", batch_size)):
         if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
             raise ValueError(f"{name} must be a positive integer, got {value!r}")
+
+
+# How many models this process has trained, by path (see models_trained).
+_TRAINED = Counter()
+
+
+def models_trained():
+    """Return how many models this process has trained through companion, by path.
+
+    Returns
+    -------
+    counts : dict of str to int
+        ``"fit"`` (:func:`fit`), ``"fit_keras"`` (:func:`fit_keras`) and
+        ``"replicates"`` (replicates trained by :func:`companion.replicates.fit_replicates`).
+        A ``model.fit`` call made outside companion is not counted.
+        ``python -m benchmarks.execution_stats`` reads it at the end of each chapter.
+
+    Examples
+    --------
+    >>> from companion.training import models_trained
+    >>> sorted(models_trained())
+    ['fit', 'fit_keras', 'replicates']
+    """
+    return {path: _TRAINED[path] for path in ("fit", "fit_keras", "replicates")}
 
 
 # Compiled runners per model, so that training the same model object again (for example a
@@ -373,6 +398,7 @@ def fit(model, split, epochs, batch_size=32, sample_weight=None, class_weight=No
     history.update({f"val_{k}": test_curve[:, i] for i, k in enumerate(names)})
     train = dict(zip(names, evaluate(x, y).numpy().astype("float64").tolist()))
     test = dict(zip(names, evaluate(xv, yv).numpy().astype("float64").tolist()))
+    _TRAINED["fit"] += 1
     return FitResult(history, train, test, seconds=time.perf_counter() - start, weights=model.get_weights())
 
 
@@ -407,6 +433,7 @@ def fit_keras(model, split, epochs, batch_size=32, sample_weight=None, class_wei
     history = {k: np.asarray(v, dtype="float64") for k, v in fitted.history.items()}
     train = {k: float(v) for k, v in model.evaluate(x, y, batch_size=batch_size, verbose=0, return_dict=True).items()}
     test = {k: float(v) for k, v in model.evaluate(xv, yv, batch_size=batch_size, verbose=0, return_dict=True).items()}
+    _TRAINED["fit_keras"] += 1
     return FitResult(history, train, test, seconds=time.perf_counter() - start, weights=model.get_weights())
 
 
