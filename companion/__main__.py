@@ -66,6 +66,9 @@ def build_parser():
                          help="training epochs (default: the seed tutorial's, 100 for a CSV)")
     compare.add_argument("--class-weight", choices=["balanced"],
                          help="weight each class by n / (k n_c) in the training loss (classification only)")
+    compare.add_argument("--side-by-side", action="store_true",
+                         help="train each loss's seeds side by side in one graph (faster; the same runs to float "
+                              "rounding, so the last digits of a score can differ from a run without it)")
     compare.add_argument("--format", choices=["table", "json"], default="table", help="output format")
     return parser
 
@@ -90,7 +93,7 @@ def main(argv=None):
     except ValueError as err:
         parser.exit(2, f"{parser.prog} {args.command}: error: {err}\n")
     comparison = compare_losses(problem, losses, seeds=args.seeds, epochs=args.epochs,
-                                class_weight=args.class_weight)
+                                class_weight=args.class_weight, side_by_side=args.side_by_side)
     if args.format == "json":
         print(json.dumps(comparison.records(), indent=2))
     else:

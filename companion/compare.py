@@ -718,6 +718,19 @@ def run(problem, loss, seed, epochs=None, metrics=None, build=None, fast=True, c
 _TEMPLATES = {}
 
 
+def _side_by_side(problem, loss, seeds, epochs, build):
+    """Every seed's run of one loss, trained side by side; ``None`` if its model does not allow it."""
+    from .replicates import fit_replicates, unsupported
+
+    def recipe():
+        return (build or build_model)(problem, loss, None)
+
+    split = encoded_split(problem, loss)
+    if unsupported(recipe(), split) is not None:
+        return None
+    return fit_replicates(recipe, split, seeds, epochs or problem.epochs, jit_compile=False)
+
+
 def _template_key(problem, loss, metrics, build):
     metric_names = None if metrics is None else tuple(getattr(m, "__name__", repr(m)) for m in metrics)
     split = problem.split
@@ -830,7 +843,7 @@ class Comparison:
 
 
 def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast=True, progress=None,
-                   class_weight=None):
+                   class_weight=None, side_by_side=False):
     """Train one recipe with several losses over several seeds and tabulate the scores.
 
     Parameters
@@ -896,10 +909,16 @@ def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast
     with tqdm(total=len(names) * len(seeds), disable=not _show_progress(progress), desc=problem.name) as bar:
         for name in names:
             metric = metric_of(problem, name)
-            runs = []
-            for seed in seeds:
-                runs.append(run(problem, name, seed, epochs=epochs, build=build, fast=fast, class_weight=class_weight))
-                bar.update()
+            runs = _side_by_side(problem, name, seeds, epochs, build) \
+                if fast and side_by_side and class_weight is None else None
+            if runs is not None:
+                bar.update(len(seeds))
+            else:
+                runs = []
+                for seed in seeds:
+                    runs.append(run(problem, name, seed, epochs=epochs, build=build, fast=fast,
+                                    class_weight=class_weight))
+                    bar.update()
             results[name] = runs
             metric_key = metric if metric in runs[0].train else "loss"
             train = np.array([r.train[metric_key] for r in runs])

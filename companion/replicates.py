@@ -158,6 +158,43 @@ def _blocks(seeds, block_size):
     return blocks
 
 
+def unsupported(model, split):
+    """Say why :func:`fit_replicates` cannot train ``model`` on ``split``, or return ``None`` if it can.
+
+    Parameters
+    ----------
+    model : keras.Model
+        A compiled model, trained or not. Its metrics are built on the first
+        training sample (as a first training step would build them).
+    split : Split
+        The data it would be trained on.
+
+    Returns
+    -------
+    reason : str or None
+        The message :func:`fit_replicates` would raise, or ``None``.
+
+    Examples
+    --------
+    >>> import companion as cp
+    >>> split = cp.datasets.circles()
+    >>> model = cp.mlp(2, hidden=(8,), activation="sigmoid")
+    >>> model.compile(loss="binary_crossentropy", optimizer=cp.sgd(), metrics=["accuracy"])
+    >>> unsupported(model, split) is None
+    True
+    >>> model.compile(loss="binary_crossentropy", optimizer="adam")
+    >>> unsupported(model, split)
+    'fit_replicates reproduces SGD only, got Adam; use companion.fit'
+    """
+    try:
+        x, y, _, _ = _as_arrays(model, split)
+        _prepare(model, x, y)
+        _recipe(model)
+    except ValueError as err:
+        return str(err)
+    return None
+
+
 def _check_seeds(seeds):
     try:
         seeds = list(seeds)

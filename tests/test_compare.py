@@ -778,3 +778,35 @@ def test_python_m_companion_bad_input(args, message):
     assert proc.stdout == ""
     lines = proc.stderr.splitlines()
     assert len(lines) == 1 and message in lines[0], proc.stderr
+
+
+def test_side_by_side_gives_the_one_at_a_time_runs_to_float_rounding():
+    one = cp.compare_losses("circles", ["binary_crossentropy", "hinge"], seeds=[3, 0, 5], epochs=3)
+    side = cp.compare_losses("circles", ["binary_crossentropy", "hinge"], seeds=[3, 0, 5], epochs=3,
+                             side_by_side=True)
+    for loss in ("binary_crossentropy", "hinge"):
+        for a, b in zip(one.results[loss], side.results[loss]):
+            np.testing.assert_allclose(a.history["loss"], b.history["loss"], rtol=1e-4)
+            np.testing.assert_allclose(list(a.test.values()), list(b.test.values()), rtol=1e-4, atol=1e-6)
+    assert side.seeds == (3, 0, 5)
+
+
+def test_side_by_side_falls_back_to_one_at_a_time_when_the_model_needs_it():
+    import keras
+
+    def adam_recipe(problem, loss, metrics):
+        model = compare.build_model(problem, loss, metrics, optimizer=keras.optimizers.Adam(0.01))
+        return model
+
+    # Adam is not reproduced side by side: the runs must be exactly the one-at-a-time ones.
+    one = cp.compare_losses("circles", ["binary_crossentropy"], seeds=2, epochs=2, build=adam_recipe)
+    side = cp.compare_losses("circles", ["binary_crossentropy"], seeds=2, epochs=2, build=adam_recipe,
+                             side_by_side=True)
+    assert one.results["binary_crossentropy"] == side.results["binary_crossentropy"]
+
+
+def test_cli_side_by_side(capsys):
+    code, out, err = run_cli(capsys, "--problem", "regression", "--losses", "mse", "--seeds", str(SEEDS),
+                             "--epochs", str(EPOCHS), "--side-by-side")
+    assert code == 0 and err == ""
+    assert out.splitlines()[3].split()[:2] == ["mean_squared_error", "mse"]
