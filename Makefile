@@ -29,13 +29,13 @@ PATH_ENV_avx2      := ONEDNN_MAX_CPU_ISA=AVX2 XLA_FLAGS=--xla_cpu_max_isa=AVX2
 PATH_ENV_sse41     := ONEDNN_MAX_CPU_ISA=SSE41 XLA_FLAGS=--xla_cpu_max_isa=SSE4_2
 NUMERIC_ENV        := $(PATH_ENV_onednn-off)
 # What every path runs: the unit tests, the doctests and nbval over every notebook. The website,
-# packaging and install-cell tests involve no numeric path (they read stored outputs or install
-# packages), so they run once, in `make test`.
+# packaging, install-cell and execution-statistics tests involve no numeric path (they read stored
+# outputs, install packages or time chapters), so they run once, in `make test`.
 # `make test-matrix MATRIX_TARGETS=book/binary.ipynb` checks one notebook on the three paths;
 # `make test-matrix MATRIX="default onednn-off avx2 sse41"` runs all four (the default again too).
 MATRIX_TARGETS     ?= tests companion book
 MATRIX_PYTEST      = -m pytest $(MATRIX_TARGETS) $(PYTEST_OPTS)
-PYTEST_OPTS        := --ignore=tests/test_website.py --ignore=tests/test_packaging.py \
+PYTEST_OPTS        := --ignore=tests/test_website.py --ignore=tests/test_packaging.py --ignore=tests/test_execution_stats.py \
                       --ignore=tests/test_install_cell.py -q -o addopts="" \
                       -n auto --dist loadfile --doctest-modules --nbval --nbval-current-env \
                       --nbval-cell-timeout=1200 --nbval-sanitize-with=tests/sanitize.cfg -p no:cacheprovider -ra

@@ -5,9 +5,10 @@ Run it with ``make stats`` (every chapter; rewrites the table the book's page
 (one chapter, checked against the budget, nothing written).
 
 Each chapter runs alone, one after another, in one pytest process without workers:
-``pytest --nbval book/x.ipynb``, as ``make test`` runs it, so a chapter's time is
-what it adds to the book's nbval run, kernel start-up included, with nothing else
-competing for the cores. The models a chapter trains are counted in its kernel by
+``pytest --nbval book/x.ipynb`` on one core, that is with TensorFlow limited to one
+thread, as each of ``make test``'s workers is (one per core). A chapter's time is
+then what it adds to the book's nbval run on one core, kernel start-up included;
+``make test`` on the 2-core machine runs two chapters at a time. The models a chapter trains are counted in its kernel by
 :func:`companion.training.models_trained` (written at kernel exit, see
 ``config/ipython/profile_default/startup/50-execution-stats.py``); a ``model.fit``
 call outside companion is not counted.
@@ -33,6 +34,9 @@ TABLE = ROOT / "book" / "_data" / "execution_stats.md"
 #: Seconds of nbval a chapter may take alone on the 2-core CI machine (see CONTRIBUTING.md).
 BUDGET_SECONDS = 60
 
+# What `make test` gives each worker (the Makefile's PATH_ENV_default): one TensorFlow thread.
+ONE_CORE = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}
+
 NBVAL = ["-m", "pytest", "-o", "addopts=", "-p", "no:xdist", "-p", "no:cacheprovider", "-q", "--nbval",
          "--nbval-current-env", "--nbval-cell-timeout=1200", "--nbval-sanitize-with=tests/sanitize.cfg"]
 
@@ -46,18 +50,28 @@ def chapters():
     return [ROOT / f"{f}.ipynb" for f in files if (ROOT / f"{f}.ipynb").exists()]
 
 
+def title(notebook):
+    """The chapter's title: the first Markdown heading of level one, else the file's stem."""
+    for cell in json.loads(Path(notebook).read_text(encoding="utf-8"))["cells"]:
+        if cell["cell_type"] == "markdown":
+            for line in "".join(cell["source"]).splitlines():
+                if line.startswith("# "):
+                    return line[2:].strip()
+    return Path(notebook).stem
+
+
 def measure(notebook):
     """Run one notebook under nbval; return its seconds, whether it passed, and its model counts."""
     with tempfile.TemporaryDirectory() as tmp:
         counts_file = Path(tmp) / "counts.json"
         env = dict(os.environ, COMPANION_STATS_FILE=str(counts_file), COMPANION_PROGRESS="0",
-                   TF_CPP_MIN_LOG_LEVEL="3", IPYTHONDIR=str(ROOT / "config" / "ipython"))
+                   TF_CPP_MIN_LOG_LEVEL="3", IPYTHONDIR=str(ROOT / "config" / "ipython"), **ONE_CORE)
         start = time.perf_counter()
         proc = subprocess.run([sys.executable, *NBVAL, str(notebook)], cwd=ROOT, env=env, capture_output=True,
                               text=True)
         seconds = time.perf_counter() - start
         counts = json.loads(counts_file.read_text()) if counts_file.exists() else {}
-    return dict(chapter=notebook.stem, seconds=seconds, passed=proc.returncode == 0,
+    return dict(chapter=notebook.stem, title=title(notebook), seconds=seconds, passed=proc.returncode == 0,
                 models=sum(counts.values()), counts=counts, output=proc.stdout[-2000:])
 
 
@@ -82,13 +96,14 @@ def render(rows, when, where):
     lines = ["| chapter | seconds | models trained | of which side by side |",
              "| --- | ---: | ---: | ---: |"]
     for row in rows:
-        lines.append(f"| {row['chapter']} | {row['seconds']:.0f} | {row['models']} | "
+        name = row.get("title", row["chapter"]).replace("|", "\\|")
+        lines.append(f"| [{name}]({row['chapter']}.ipynb) | {row['seconds']:.0f} | {row['models']} | "
                      f"{row['counts'].get('replicates', 0)} |")
     total = sum(r["seconds"] for r in rows)
     lines.append(f"| **all {len(rows)} chapters** | **{total:.0f}** | **{sum(r['models'] for r in rows)}** | "
                  f"**{sum(r['counts'].get('replicates', 0) for r in rows)}** |")
     return ("\n".join(lines) + "\n\n"
-            f"Measured on {when} on {where}, each chapter alone (`make stats`). "
+            f"Measured on {when} on {where}, each chapter alone on one core (`make stats`). "
             f"The budget of a chapter is {BUDGET_SECONDS} s.\n")
 
 
