@@ -787,7 +787,10 @@ def test_side_by_side_gives_the_one_at_a_time_runs_to_float_rounding():
     for loss in ("binary_crossentropy", "hinge"):
         for a, b in zip(one.results[loss], side.results[loss]):
             np.testing.assert_allclose(a.history["loss"], b.history["loss"], rtol=1e-4)
-            np.testing.assert_allclose(list(a.test.values()), list(b.test.values()), rtol=1e-4, atol=1e-6)
+            np.testing.assert_allclose(a.test["loss"], b.test["loss"], rtol=1e-4)
+            # An accuracy counts samples: a rounding difference may flip one on the boundary.
+            metric = "accuracy" if loss == "binary_crossentropy" else "sign_accuracy"
+            assert abs(a.test[metric] - b.test[metric]) <= 2.5 / 500
     assert side.seeds == (3, 0, 5)
 
 

@@ -31,13 +31,22 @@ def one_at_a_time(build, split, seed, epochs):
 
 
 def assert_same_run(a, b, rtol=1e-3):
+    """Two runs of one recipe agree to float rounding (amplified by a few epochs of training).
+
+    Losses, continuous metrics and weights agree to ``rtol``. An accuracy counts samples, so a
+    rounding difference can flip a sample on the decision boundary: accuracies may differ by up to
+    two test samples (measured on the AVX2 path: one blobs sample at epoch 2, 0.522 against 0.520).
+    """
     assert a.history.keys() == b.history.keys()
     for key in a.history:
-        np.testing.assert_allclose(a.history[key], b.history[key], rtol=rtol, atol=1e-6, err_msg=key)
+        atol = 2.5 / 500 if "accuracy" in key else 1e-6
+        np.testing.assert_allclose(a.history[key], b.history[key], rtol=rtol, atol=atol, err_msg=key)
     for part in ("train", "test"):
         assert getattr(a, part).keys() == getattr(b, part).keys()
-        np.testing.assert_allclose(list(getattr(a, part).values()), list(getattr(b, part).values()),
-                                   rtol=rtol, atol=1e-6)
+        for key in getattr(a, part):
+            atol = 2.5 / 500 if "accuracy" in key else 1e-6
+            np.testing.assert_allclose(getattr(a, part)[key], getattr(b, part)[key], rtol=rtol, atol=atol,
+                                       err_msg=f"{part} {key}")
     for wa, wb in zip(a.weights, b.weights):
         np.testing.assert_allclose(wa, wb, rtol=rtol, atol=1e-3)
 
