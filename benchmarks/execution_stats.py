@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 TABLE = ROOT / "book" / "_data" / "execution_stats.md"
 
 #: Seconds of nbval a chapter may take alone on the 2-core CI machine (see CONTRIBUTING.md).
-BUDGET_SECONDS = 60
+BUDGET_SECONDS = 45
 
 # What `make test` gives each worker (the Makefile's PATH_ENV_default): one TensorFlow thread.
 ONE_CORE = {"TF_NUM_INTRAOP_THREADS": "1", "TF_NUM_INTEROP_THREADS": "1", "OMP_NUM_THREADS": "1"}
