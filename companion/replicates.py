@@ -46,7 +46,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from .training import _TRAINED, FitResult, _as_arrays, _check_run, _prepare, set_seed
+from .training import _TRAINED, FitResult, _as_arrays, _check_run, _prepare, _traced_by_design, set_seed
 
 # The Keras classes this path reproduces; anything else raises with the reason.
 _SUPPORTED_LAYERS = ("InputLayer", "Dense")
@@ -303,22 +303,32 @@ def _recipe(model):
 def _fit_block(build, splits, seeds, epochs, batch_size, jit_compile):
     set_seed(seeds[0])
     model = build()
-    initial = [model.get_weights()]
-    shuffle_seeds = [np.random.randint(0, 2**31 - 1)]  # as companion.fit draws it, after the build
-    data = [_as_arrays(model, split) for split in splits]
+    # Per distinct seed: its initial weights and the seed of its batch order, which companion.fit
+    # draws from NumPy right after the build. Padded slots repeat a seed and reuse its draws.
+    draws = {seeds[0]: (model.get_weights(), np.random.randint(0, 2**31 - 1))}
+    # Per distinct split: its checked float arrays (one shared split fills every slot).
+    checked = {}
+    for split in splits:
+        if id(split) not in checked:
+            checked[id(split)] = _as_arrays(model, split)
+    data = [checked[id(split)] for split in splits]
     names = _prepare(model, data[0][0], data[0][1])
     recipe = _recipe(model)
     if names != ["loss"] + [m[0] for m in recipe.metrics]:
         raise ValueError(f"fit_replicates cannot reproduce the model's scores {names}")
     fast = _initial_weights(model, seeds[0])
-    exact = all(np.array_equal(a, b) for a, b in zip(fast, initial[0]))
+    exact = all(np.array_equal(a, b) for a, b in zip(fast, draws[seeds[0]][0]))
     for seed in seeds[1:]:
+        if seed in draws:
+            continue
         if exact:
-            initial.append(_initial_weights(model, seed))
+            weights = _initial_weights(model, seed)
         else:  # build() draws more than its layers' initializers: build every replicate's model
             set_seed(seed)
-            initial.append(build().get_weights())
-        shuffle_seeds.append(np.random.randint(0, 2**31 - 1))
+            weights = build().get_weights()
+        draws[seed] = (weights, np.random.randint(0, 2**31 - 1))
+    initial = [draws[seed][0] for seed in seeds]
+    shuffle_seeds = [draws[seed][1] for seed in seeds]
     x, y, xv, yv = (np.stack([d[i] for d in data]) for i in range(4))
     y, yv = y.astype("float32"), yv.astype("float32")  # as Keras's losses convert y_true
     if y.ndim == 2 and model.output_shape[-1] == 1:
@@ -452,19 +462,6 @@ def _compile(recipe, epochs, batch_size, jit_compile):
         return params, train_curve.stack(), test_curve.stack(), final_train, final_test
 
     return _traced_by_design(run)
-
-
-def _traced_by_design(function):
-    """Silence TensorFlow's "excessive retracing" warning for one ``tf.function``.
-
-    TensorFlow counts traces per Python code object, across every ``tf.function``
-    made from it, and warns after five. Here each recipe (or model) is given its
-    own ``tf.function`` on purpose and traces it once; the warning would blame the
-    reader for the design. TensorFlow sets the same flag on functions it restores
-    from a SavedModel.
-    """
-    function._omit_frequent_tracing_warning = True
-    return function
 
 
 def _orders(shuffle_seeds, n, epochs):

@@ -299,9 +299,20 @@ def _graph_functions(model, names, epochs, batch_size, weighted=False):
         model.test_step((x, y))
         return scores()
 
-    from .replicates import _traced_by_design
-
     return _traced_by_design(run), _traced_by_design(evaluate)
+
+
+def _traced_by_design(function):
+    """Silence TensorFlow's "excessive retracing" warning for one ``tf.function``.
+
+    TensorFlow counts traces per Python code object, across every ``tf.function``
+    made from it, and warns after five. Here each recipe (or model) is given its
+    own ``tf.function`` on purpose and traces it once; the warning would blame the
+    reader for the design. TensorFlow sets the same flag on functions it restores
+    from a SavedModel.
+    """
+    function._omit_frequent_tracing_warning = True
+    return function
 
 
 def reinitialize(model, weights):
