@@ -3,12 +3,21 @@
 The loss-selection tutorial (seed ``002``) uses three scikit-learn generators with
 fixed ``random_state`` values and trains on the first 500 of 1000 samples. The data
 are therefore the same in every run; what varies between seeds is the model's
-initial weights and the order of the mini-batches.
+initial weights and the order of the mini-batches. Every generator returns that
+draw when called without ``seed``.
+
+**Replicates.** ``seed=r`` (an integer) gives replicate ``r``: a new draw from the
+same source. What defines the problem stays fixed (the regression's coefficients,
+the blobs' centres, a bundled data set); the sample, the subsample and the split
+are redrawn. :func:`streams` turns ``r`` into independent seeds, one per source of
+randomness (data, split, label flips, and the trainer's weights and batch order),
+so redrawing one never moves another.
 
 Labels are stored in one canonical form per task (float targets, 0/1 labels, integer
 classes); :func:`encode_labels` converts them to the form a loss expects.
 """
 
+from collections import namedtuple
 from dataclasses import dataclass
 
 import numpy as np
@@ -72,15 +81,140 @@ class Split:
         return int(max(self.y_train.max(), self.y_test.max())) + 1
 
 
+STREAMS = ("data", "split", "flips", "weights", "order")
+"""The random streams of a replicate, in their fixed order (see :func:`streams`)."""
+
+Streams = namedtuple("Streams", STREAMS)
+Streams.__doc__ = """The integer seeds of one replicate's random streams (see :func:`streams`)."""
+
+
+def _check_seed(seed, name="seed"):
+    if isinstance(seed, (bool, np.bool_)) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise ValueError(f"{name} must be a non-negative integer (a replicate number), got {seed!r}")
+    return int(seed)
+
+
+def streams(seed):
+    """Split a replicate's seed into independent seeds, one per source of randomness.
+
+    Child ``i`` of ``numpy.random.SeedSequence(seed)`` (the sequence with
+    ``spawn_key=(i,)``, what ``SeedSequence(seed).spawn(5)[i]`` returns) seeds stream
+    ``STREAMS[i]``; its first 32-bit word of state is returned as an int, which
+    NumPy (``np.random.default_rng``), scikit-learn (``random_state``) and Keras
+    (:func:`companion.training.set_seed`) all accept. The order is fixed forever:
+
+    ====  =========  ==========================================================
+    i     stream     what it draws
+    ====  =========  ==========================================================
+    0     data       the sample: generated points and noise, a subsample
+    1     split      the train/test (and calibration) split
+    2     flips      which training labels :func:`flip_labels` flips
+    3     weights    the model's initial weights (the trainer's)
+    4     order      the mini-batch order (the trainer's)
+    ====  =========  ==========================================================
+
+    Each stream depends on ``seed`` and its own index only, so drawing more from
+    one (a larger sample, more flips) never shifts another, and a stream added
+    later (index 5, ...) leaves these unchanged. ``SeedSequence`` hashes the same
+    way on every platform and in every process.
+
+    Parameters
+    ----------
+    seed : int
+        The replicate number, ``>= 0``.
+
+    Returns
+    -------
+    streams : Streams
+        A named tuple of five ints in ``[0, 2**32)``: ``data``, ``split``,
+        ``flips``, ``weights``, ``order``.
+
+    Raises
+    ------
+    ValueError
+        If ``seed`` is not a non-negative integer.
+
+    Examples
+    --------
+    >>> from companion.datasets import streams
+    >>> s = streams(3)
+    >>> s._fields
+    ('data', 'split', 'flips', 'weights', 'order')
+    >>> s == streams(3), s.data == streams(4).data, len(set(s))
+    (True, False, 5)
+    >>> import numpy as np
+    >>> s.flips == int(np.random.SeedSequence(3, spawn_key=(2,)).generate_state(1)[0])
+    True
+    """
+    seed = _check_seed(seed)
+    children = np.random.SeedSequence(seed).spawn(len(STREAMS))
+    return Streams(*(int(child.generate_state(1, dtype=np.uint32)[0]) for child in children))
+
+
+def _resolve(seed, random_state, default=0):
+    """The (random_state, streams) pair of a generator that takes both ``seed`` and ``random_state``."""
+    if seed is None:
+        return (default if random_state is None else random_state), None
+    if random_state is not None:
+        raise ValueError("pass either seed= (a replicate) or random_state= (a fixed draw), not both")
+    return None, streams(seed)
+
+
 def _first_half(X, y, task, name, n_train):
     return Split(X[:n_train], y[:n_train], X[n_train:], y[n_train:], task=task, name=name)
 
 
-def regression(n_samples=1000, n_train=500):
+REGRESSION_NOISE = 0.1
+"""Standard deviation of the noise in :func:`regression`'s targets (before standardization)."""
+
+
+def regression_coef():
+    """Return the true coefficients and bias of the regression problem (:func:`regression`).
+
+    ``make_regression(n_samples=1000, n_features=20, noise=0.1, random_state=1,
+    coef=True)``: ten of the twenty coefficients are non-zero (``n_informative=10``),
+    drawn uniformly from [0, 100); the bias is 0. Every replicate of
+    :func:`regression` draws its targets as ``X @ coef + bias + noise``.
+
+    Returns
+    -------
+    coef : ndarray of shape (20,)
+        The weight of each feature, on the unstandardized scale.
+    bias : float
+        The intercept, 0.0.
+
+    Examples
+    --------
+    >>> from companion.datasets import regression_coef
+    >>> coef, bias = regression_coef()
+    >>> coef.shape, int((coef != 0).sum()), bias
+    ((20,), 10, 0.0)
+    """
+    from sklearn.datasets import make_regression
+
+    _, _, coef = make_regression(n_samples=1000, n_features=20, noise=REGRESSION_NOISE, random_state=1, coef=True)
+    return coef, 0.0
+
+
+def regression(n_samples=1000, n_train=500, seed=None):
     """Load the seed's regression problem, standardized, as a 500/500 split.
 
     ``make_regression(n_samples=1000, n_features=20, noise=0.1, random_state=1)``,
     with both ``X`` and ``y`` standardized over all samples, as in seed ``002``.
+
+    A replicate (``seed=r``) keeps the true coefficients and bias
+    (:func:`regression_coef`) and redraws everything else from
+    ``streams(r).data``: ``X ~ N(0, I)`` (make_regression's inputs) and noise
+    ``N(0, 0.1**2)``, ``y = X @ coef + bias + noise``. It is standardized with the
+    *population* parameters of that fixed generator, not its own sample::
+
+        X_std = X                                   # already mean 0, sd 1
+        y_std = (y - bias) / sqrt(|coef|**2 + 0.1**2)
+
+    so every replicate comes from one fixed distribution and its true coefficients
+    on the standardized scale are ``coef / sqrt(|coef|**2 + 0.01)``, the same in
+    every replicate. The seed's own draw (``seed=None``) is standardized by its
+    sample's mean and sd, as seed ``002`` did; it is not replicate 0.
 
     Parameters
     ----------
@@ -88,12 +222,14 @@ def regression(n_samples=1000, n_train=500):
         Total number of samples generated.
     n_train : int, default=500
         The first ``n_train`` samples form the training set, the rest the test set.
+    seed : int, optional
+        Replicate number; ``None`` gives the seed tutorial's draw.
 
     Returns
     -------
     split : Split
         ``X_train`` of shape (n_train, 20), ``y_train`` of shape (n_train,), and the
-        same for the test set. ``task`` is ``"regression"``.
+        same for the test set, float32. ``task`` is ``"regression"``.
 
     Examples
     --------
@@ -101,21 +237,35 @@ def regression(n_samples=1000, n_train=500):
     >>> split = regression()
     >>> split.X_train.shape, split.y_test.shape
     ((500, 20), (500,))
+    >>> replicate = regression(seed=1)
+    >>> replicate.X_train.shape, bool((replicate.X_train != split.X_train).any())
+    ((500, 20), True)
     """
+    if seed is not None:
+        coef, bias = regression_coef()
+        rng = np.random.default_rng(streams(seed).data)
+        X = rng.standard_normal((int(n_samples), coef.size))
+        y = X @ coef + bias + REGRESSION_NOISE * rng.standard_normal(int(n_samples))
+        y = (y - bias) / np.sqrt(coef @ coef + REGRESSION_NOISE ** 2)
+        return _first_half(X.astype("float32"), y.astype("float32"), "regression", "regression", n_train)
     from sklearn.datasets import make_regression
     from sklearn.preprocessing import StandardScaler
 
-    X, y = make_regression(n_samples=n_samples, n_features=20, noise=0.1, random_state=1)
+    X, y = make_regression(n_samples=n_samples, n_features=20, noise=REGRESSION_NOISE, random_state=1)
     X = StandardScaler().fit_transform(X)
     y = StandardScaler().fit_transform(y.reshape(-1, 1))[:, 0]
     return _first_half(X.astype("float32"), y.astype("float32"), "regression", "regression", n_train)
 
 
-def circles(n_samples=1000, n_train=500):
+def circles(n_samples=1000, n_train=500, seed=None):
     """Load the seed's two-circles problem as a 500/500 split with 0/1 labels.
 
     ``make_circles(n_samples=1000, noise=0.1, random_state=1)``, as in seed ``002``.
     Use :func:`encode_labels` with ``"pm1"`` for hinge-type losses.
+
+    A replicate (``seed=r``) keeps the geometry (radii 1 and 0.8, noise sd 0.1,
+    half the points on each circle) and redraws the points and their noise:
+    ``make_circles(n_samples, noise=0.1, random_state=streams(r).data)``.
 
     Parameters
     ----------
@@ -123,6 +273,8 @@ def circles(n_samples=1000, n_train=500):
         Total number of samples generated.
     n_train : int, default=500
         The first ``n_train`` samples form the training set, the rest the test set.
+    seed : int, optional
+        Replicate number; ``None`` gives the seed tutorial's draw.
 
     Returns
     -------
@@ -136,19 +288,27 @@ def circles(n_samples=1000, n_train=500):
     >>> split = circles()
     >>> split.X_train.shape, sorted(set(split.y_train.tolist()))
     ((500, 2), [0, 1])
+    >>> circles(seed=4).X_test.shape
+    (500, 2)
     """
     from sklearn.datasets import make_circles
 
-    X, y = make_circles(n_samples=n_samples, noise=0.1, random_state=1)
+    random_state = 1 if seed is None else streams(seed).data
+    X, y = make_circles(n_samples=n_samples, noise=0.1, random_state=random_state)
     return _first_half(X.astype("float32"), y.astype("int64"), "binary", "circles", n_train)
 
 
-def blobs(n_samples=1000, n_train=500):
+def blobs(n_samples=1000, n_train=500, seed=None):
     """Load the seed's three-blobs problem as a 500/500 split with integer labels.
 
     ``make_blobs(n_samples=1000, centers=3, n_features=2, cluster_std=2,
     random_state=2)``, as in seed ``002``. Use :func:`encode_labels` with
     ``"onehot"`` for categorical cross-entropy and KL divergence.
+
+    A replicate (``seed=r``) keeps the three centres (:func:`blob_centers`), the
+    spread ``cluster_std=2`` and the class sizes, and redraws the points:
+    ``make_blobs(n_samples, centers=blob_centers(), cluster_std=2,
+    random_state=streams(r).data)``.
 
     Parameters
     ----------
@@ -156,6 +316,8 @@ def blobs(n_samples=1000, n_train=500):
         Total number of samples generated.
     n_train : int, default=500
         The first ``n_train`` samples form the training set, the rest the test set.
+    seed : int, optional
+        Replicate number; ``None`` gives the seed tutorial's draw.
 
     Returns
     -------
@@ -169,10 +331,16 @@ def blobs(n_samples=1000, n_train=500):
     >>> split = blobs()
     >>> split.n_classes
     3
+    >>> blobs(seed=2).X_train.shape
+    (500, 2)
     """
     from sklearn.datasets import make_blobs
 
-    X, y = make_blobs(n_samples=n_samples, centers=3, n_features=2, cluster_std=2, random_state=2)
+    if seed is None:
+        X, y = make_blobs(n_samples=n_samples, centers=3, n_features=2, cluster_std=2, random_state=2)
+    else:
+        X, y = make_blobs(n_samples=n_samples, centers=blob_centers(), cluster_std=2,
+                          random_state=streams(seed).data)
     return _first_half(X.astype("float32"), y.astype("int64"), "multiclass", "blobs", n_train)
 
 
@@ -260,14 +428,404 @@ def encode_labels(y, fmt, n_classes=None):
     return np.eye(k, dtype="float32")[y]
 
 
-def from_csv(path, target, task=None, n_train=None, test_fraction=0.5, random_state=0):
-    """Load a CSV file as a standardized train/test split.
+CSV_MIN_ROWS = 10
+"""Fewest complete rows :func:`read_csv_table` accepts."""
+
+CSV_FREE_TEXT = (20, 0.5)
+"""A text feature with more than 20 distinct values, in more than half its filled cells, is free text."""
+
+
+@dataclass(frozen=True, eq=False)
+class CsvTable:
+    """A CSV file's complete rows, checked and ready to split (see :func:`read_csv_table`).
+
+    Attributes
+    ----------
+    features : pandas.DataFrame of shape (n, n_columns)
+        The feature columns of the complete rows, as read (not yet encoded or scaled).
+    y : ndarray of shape (n,)
+        float64 targets (regression) or int64 class codes ``0..k-1``.
+    task : {"regression", "binary", "multiclass"}
+    name : str
+        The file name without its extension.
+    classes : tuple or None
+        The original class values in sorted order (code ``i`` is ``classes[i]``);
+        ``None`` for regression.
+    numeric : tuple of str
+        Numeric feature columns, standardized by :func:`csv_split`.
+    categorical : tuple of str
+        Text feature columns, one-hot encoded by :func:`csv_split`.
+    categories : tuple of tuple of str
+        The values of each categorical column in the complete rows, sorted: the
+        one-hot columns, the same for every split.
+    n_rows : int
+        Data rows in the file.
+    dropped_rows : int
+        Rows dropped because a cell (target or feature) was missing.
+    missing_cells : dict of str to int
+        Missing cells per column, for the columns that have any.
+    path : str
+        The file read.
+    """
+
+    features: object
+    y: np.ndarray
+    task: str
+    name: str
+    classes: tuple
+    numeric: tuple
+    categorical: tuple
+    categories: tuple
+    n_rows: int
+    dropped_rows: int
+    missing_cells: dict
+    path: str = ""
+
+    @property
+    def n_features(self):
+        """Number of input features after one-hot encoding."""
+        return len(self.numeric) + sum(len(c) for c in self.categories)
+
+    def summary(self):
+        """Describe what was read, in one line, e.g. for a command line.
+
+        Returns
+        -------
+        text : str
+            For example ``"small: 120 rows, 3 features (binary); dropped 3 incomplete rows
+            of 120 (missing cells: x3 2, label 1)"``.
+        """
+        text = f"{self.name}: {len(self.y)} rows, {self.n_features} features ({self.task})"
+        if self.categorical:
+            text += f"; one-hot encoded {', '.join(map(str, self.categorical))}"
+        if self.dropped_rows:
+            missing = ", ".join(f"{c} {k}" for c, k in self.missing_cells.items())
+            rows = "row" if self.dropped_rows == 1 else "rows"
+            text += f"; dropped {self.dropped_rows} incomplete {rows} of {self.n_rows} (missing cells: {missing})"
+        return text
+
+
+def _one_line(err):
+    return " ".join(str(err).split())
+
+
+def read_csv_table(path, target, task=None):
+    """Read a CSV file, drop its incomplete rows and check that it can be learned from.
+
+    Every column except ``target`` is a feature. Numeric columns (pandas reads them
+    as numbers; ``True``/``False`` count as 1/0) are standardized and text columns
+    one-hot encoded later, by :func:`csv_split`, with statistics of the training
+    part only. A row with a missing cell (empty, ``NA``, ``NaN``, ``null`` ...; see
+    ``pandas.read_csv``), in the target or in a feature, is dropped and counted.
 
     Parameters
     ----------
     path : str or path-like
-        A CSV file with a header row. Every column except ``target`` is a feature
-        and must be numeric.
+        A CSV file with a header row.
+    target : str
+        Name of the target column.
+    task : {"regression", "binary", "multiclass"}, optional
+        Inferred when omitted: a target of integers (or strings) with at most 20
+        distinct values is a classification target (binary with 2 classes),
+        anything else is regression.
+
+    Returns
+    -------
+    table : CsvTable
+        The complete rows; ``table.dropped_rows`` of ``table.n_rows`` were dropped
+        (``table.summary()`` says so in one line).
+
+    Raises
+    ------
+    ValueError
+        With a one-line message, when the file is missing, empty, unreadable or has
+        no data rows; the target column is missing or there is no feature column; a
+        column is entirely empty; a text feature is free text (more than 20 distinct
+        values, in more than half its filled cells) or mostly numbers with some text
+        (such as ``?`` for a missing value); a numeric cell is infinite; a
+        regression target is not numeric; a classification target has fewer than
+        two classes (or not exactly two for ``task="binary"``); fewer than 10 complete
+        rows remain; or a class has fewer than 4 rows (2 for the training and 2 for
+        the test part).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from companion.datasets import csv_split, read_csv_table
+    >>> path = os.path.join(tempfile.mkdtemp(), "pets.csv")
+    >>> rows = ["weight,colour,kind"] + [f"{w},{c},{k}" for w, c, k in zip(
+    ...     [3.1, 4.0, "", 30.2, 25.0, 3.3, 28.1, 4.4, 31.0, 2.9, 27.5, 3.8],
+    ...     ["grey", "black", "grey", "brown", "black", "grey", "brown", "black", "brown", "grey", "black", "brown"],
+    ...     ["cat", "cat", "cat", "dog", "dog", "cat", "dog", "cat", "dog", "cat", "dog", "dog"])]
+    >>> with open(path, "w") as file:
+    ...     _ = file.write("\\n".join(rows) + "\\n")
+    >>> table = read_csv_table(path, "kind")
+    >>> print(*table.summary().split("; "), sep="\\n")
+    pets: 11 rows, 4 features (binary)
+    one-hot encoded colour
+    dropped 1 incomplete row of 12 (missing cells: weight 1)
+    >>> table.classes, table.categories
+    (('cat', 'dog'), (('black', 'brown', 'grey'),))
+    """
+    import os
+
+    import pandas as pd
+
+    if not os.path.isfile(path):
+        raise ValueError(f"no such file: {path}")
+    if os.path.getsize(path) == 0:
+        raise ValueError(f"{path} is empty")
+    try:
+        frame = pd.read_csv(path)
+    except pd.errors.EmptyDataError:
+        raise ValueError(f"{path} is empty") from None
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as err:
+        raise ValueError(f"cannot read {path} as CSV: {_one_line(err)}") from None
+    if target not in frame.columns:
+        raise ValueError(f"column {target!r} not in {path} (columns: {', '.join(map(str, frame.columns))})")
+    if len(frame) == 0:
+        raise ValueError(f"{path} has a header but no data rows")
+    features = frame.drop(columns=[target])
+    if features.shape[1] == 0:
+        raise ValueError(f"{path} has no feature columns besides {target!r}")
+    for column in frame.columns:
+        if frame[column].isna().all():
+            raise ValueError(f"column {column!r} of {path} is empty")
+    numeric, categorical = [], []
+    limit, share = CSV_FREE_TEXT
+    for column in features.columns:
+        values = features[column].dropna()
+        if pd.api.types.is_numeric_dtype(values):
+            if np.isinf(values.to_numpy(dtype="float64")).any():
+                raise ValueError(f"column {column!r} of {path} has infinite values")
+            numeric.append(column)
+            continue
+        text = values.astype(str)
+        as_numbers = pd.to_numeric(text, errors="coerce")
+        if as_numbers.notna().mean() > 0.5:
+            odd = sorted(set(text[as_numbers.isna()]))[:3]
+            raise ValueError(f"column {column!r} of {path} holds numbers and text ({', '.join(map(repr, odd))}); "
+                             f"leave a missing cell empty or write NA")
+        distinct = text.nunique()
+        if distinct > limit and distinct > share * len(text):
+            raise ValueError(f"column {column!r} of {path} looks like free text ({distinct} distinct values in "
+                             f"{len(text)} rows); drop it or encode it yourself")
+        categorical.append(column)
+    missing = frame.isna().sum()
+    missing_cells = {str(c): int(k) for c, k in missing.items() if k > 0}
+    complete = frame.dropna()
+    n_rows, n = len(frame), len(complete)
+    y_raw = complete[target]
+    if task is None:
+        discrete = not pd.api.types.is_float_dtype(y_raw) or np.all(y_raw == np.round(y_raw))
+        if not pd.api.types.is_numeric_dtype(y_raw) or (discrete and y_raw.nunique() <= 20):
+            task = "binary" if y_raw.nunique() == 2 else "multiclass"
+        else:
+            task = "regression"
+    if task not in TASKS:
+        raise ValueError(f"task must be one of {TASKS}, got {task!r}")
+    classes = None
+    if task == "regression":
+        if not pd.api.types.is_numeric_dtype(y_raw):
+            raise ValueError(f"regression target {target!r} is not numeric")
+        y = y_raw.to_numpy(dtype="float64")
+        if np.isinf(y).any():
+            raise ValueError(f"column {target!r} of {path} has infinite values")
+    else:
+        values = y_raw.to_numpy()
+        if values.dtype == object:
+            values = values.astype(str)
+        found = np.unique(values)
+        if len(found) < 2:
+            raise ValueError(f"target {target!r} has fewer than two classes")
+        if task == "binary" and len(found) != 2:
+            raise ValueError(f"binary task needs exactly two classes, {target!r} has {len(found)}")
+        y = np.searchsorted(found, values).astype("int64")
+        classes = tuple(v.item() if hasattr(v, "item") else v for v in found)
+    if n < CSV_MIN_ROWS:
+        dropped = f" left after dropping {n_rows - n} with a missing cell" if n < n_rows else ""
+        raise ValueError(f"{path} has {n} rows{dropped}; at least {CSV_MIN_ROWS} are needed")
+    if classes is not None:
+        counts = np.bincount(y, minlength=len(classes))
+        if counts.min() < 4:
+            rare = int(np.argmin(counts))
+            raise ValueError(f"class {classes[rare]!r} of {target!r} has {counts[rare]} rows; every class needs at "
+                             f"least 4 (2 in the training part and 2 in the test part)")
+    features = complete.drop(columns=[target]).reset_index(drop=True)
+    categories = tuple(tuple(np.unique(features[c].astype(str)).tolist()) for c in categorical)
+    return CsvTable(features, y, task, os.path.splitext(os.path.basename(path))[0], classes, tuple(numeric),
+                    tuple(categorical), categories, n_rows, n_rows - n, missing_cells, str(path))
+
+
+def _encode(table, train, test):
+    """Standardize and one-hot encode ``table`` with statistics of the rows ``train`` only."""
+    import warnings
+
+    from sklearn.preprocessing import OneHotEncoder
+
+    parts = {"train": [], "test": []}
+    names = []
+    if table.numeric:
+        values = table.features[list(table.numeric)].to_numpy(dtype="float64")
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean, std = values[train].mean(axis=0), values[train].std(axis=0)
+        for rows, part in ((train, "train"), (test, "test")):
+            with np.errstate(over="ignore", invalid="ignore"):
+                parts[part].append((values[rows] - mean) / np.where(std > 0, std, 1.0))
+        bad = ~(np.isfinite(mean) & np.isfinite(std))
+        names += list(table.numeric)
+        if bad.any():
+            column = table.numeric[int(np.argmax(bad))]
+            raise ValueError(f"column {column!r} of {table.path} has values too large to standardize (up to "
+                             f"{np.abs(values[:, int(np.argmax(bad))]).max():.3g})")
+    if table.categorical:
+        text = table.features[list(table.categorical)].astype(str).to_numpy()
+        encoder = OneHotEncoder(handle_unknown="ignore", sparse_output=False).fit(text[train])
+        # The columns are every category of the table, so each split has the same width; a category
+        # absent from the training part stays all zeros, as handle_unknown="ignore" encodes it.
+        offsets = np.cumsum([0] + [len(c) for c in table.categories])
+        where = np.concatenate([offsets[j] + np.searchsorted(table.categories[j], encoder.categories_[j])
+                                for j in range(len(table.categorical))])
+        for rows, part in ((train, "train"), (test, "test")):
+            onehot = np.zeros((len(rows), offsets[-1]))
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore", UserWarning)  # "unknown categories ... encoded as all zeros"
+                onehot[:, where] = encoder.transform(text[rows])
+            parts[part].append(onehot)
+        names += [c for c, cats in zip(table.categorical, table.categories) for _ in cats]
+    with np.errstate(over="ignore", invalid="ignore"):
+        X_train, X_test = (np.hstack(parts[p]).astype("float32") for p in ("train", "test"))
+    for X in (X_train, X_test):
+        bad = ~np.isfinite(X).all(axis=0)
+        if bad.any():
+            j = int(np.argmax(bad))
+            raise ValueError(f"column {names[j]!r} of {table.path} has values too large to standardize (up to "
+                             f"{np.abs(table.features[names[j]].to_numpy(dtype='float64')).max():.3g})")
+    y_train, y_test = table.y[train], table.y[test]
+    if table.task == "regression":
+        with np.errstate(over="ignore", invalid="ignore"):
+            mean, std = y_train.mean(), y_train.std()
+            y_train, y_test = ((y - mean) / (std or 1.0) for y in (y_train, y_test))
+            y_train, y_test = y_train.astype("float32"), y_test.astype("float32")
+        if not (np.isfinite(y_train).all() and np.isfinite(y_test).all()):
+            raise ValueError(f"the target of {table.path} has values too large to standardize (up to "
+                             f"{np.abs(table.y).max():.3g})")
+    else:
+        for part, labels in (("training", y_train), ("test", y_test)):
+            counts = np.bincount(labels, minlength=len(table.classes))
+            if counts.min() < 2:
+                rare = int(np.argmin(counts))
+                rows = "row" if counts[rare] == 1 else "rows"
+                raise ValueError(f"the {part} part holds {counts[rare]} {rows} of class {table.classes[rare]!r}; "
+                                 f"every class needs at least 2 in each part")
+    return Split(X_train, y_train, X_test, y_test, task=table.task, name=table.name)
+
+
+def csv_split(table, seed=None, test_fraction=0.5, n_train=None, random_state=None):
+    """Split a :class:`CsvTable` into replicate ``seed``'s train/test split, encoded and standardized.
+
+    - ``seed=r`` (a replicate): a random split drawn with ``streams(r).split``,
+      stratified by class for classification (every class keeps its share in both
+      parts, up to rounding); the test part has ``ceil(test_fraction * n)`` rows.
+    - ``seed=None``: :func:`from_csv`'s historical split, the first ``n_train`` rows
+      of ``np.random.default_rng(random_state).permutation(n)`` (``random_state``
+      ``None`` means 0), not stratified; the test part has
+      ``n - round(n * (1 - test_fraction))`` rows.
+
+    Then, with statistics of the *training* part only, every numeric column is
+    standardized (mean 0 and sd 1 there, as scikit-learn's ``StandardScaler``; a
+    column constant there keeps scale 1), every text column is one-hot encoded with
+    ``OneHotEncoder(handle_unknown="ignore")`` fitted on the training part, and a
+    regression target is standardized. Numeric columns come first, in file order,
+    then one column per category (``table.categories``), so every split of a table
+    has the same width; a category missing from the training part is all zeros.
+
+    Parameters
+    ----------
+    table : CsvTable
+        From :func:`read_csv_table`.
+    seed : int, optional
+        Replicate number.
+    test_fraction : float, default=0.5
+        Fraction of the rows held out for testing when ``n_train`` is not given,
+        in (0, 1).
+    n_train : int, optional
+        Size of the training part, clamped to ``[2, n - 2]``; overrides ``test_fraction``.
+    random_state : int, optional
+        With ``seed=None`` only: seeds the historical shuffle.
+
+    Returns
+    -------
+    split : Split
+        float32 features of shape (n_train, table.n_features) and (n_test,
+        table.n_features); float32 standardized targets or int64 class codes.
+        Its sizes ``len(split.X_train)`` and ``len(split.X_test)`` are those of every
+        replicate of the table.
+
+    Raises
+    ------
+    ValueError
+        For a bad ``seed`` or ``test_fraction``, both ``seed`` and ``random_state``,
+        a part left with fewer than 2 rows of a class, or a numeric value too large
+        to standardize (an overflow to infinity).
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from companion.datasets import csv_split, read_csv_table
+    >>> path = os.path.join(tempfile.mkdtemp(), "toy.csv")
+    >>> rows = ["x,shape,y"] + [f"{i % 7},{'round' if i % 3 else 'square'},{i % 2}" for i in range(40)]
+    >>> with open(path, "w") as file:
+    ...     _ = file.write("\\n".join(rows) + "\\n")
+    >>> table = read_csv_table(path, "y")
+    >>> a, b = csv_split(table, seed=0), csv_split(table, seed=1)
+    >>> a.X_train.shape, b.X_train.shape, int(a.y_test.sum())
+    ((20, 3), (20, 3), 10)
+    >>> bool(np.array_equal(a.y_train, csv_split(table, seed=0).y_train))
+    True
+    """
+    if isinstance(test_fraction, bool) or not isinstance(test_fraction, (int, float, np.floating)) \
+            or not 0 < test_fraction < 1:
+        raise ValueError(f"test_fraction must lie in (0, 1), got {test_fraction!r}")
+    n = len(table.y)
+    if seed is None:
+        order = np.random.default_rng(0 if random_state is None else random_state).permutation(n)
+        if n_train is None:
+            n_train = int(round(n * (1 - test_fraction)))
+        n_train = min(max(int(n_train), 2), n - 2)
+        return _encode(table, order[:n_train], order[n_train:])
+    if random_state is not None:
+        raise ValueError("pass either seed= (a replicate) or random_state= (a fixed draw), not both")
+    from sklearn.model_selection import train_test_split
+
+    split_state = streams(seed).split
+    n_test = int(np.ceil(test_fraction * n)) if n_train is None else n - min(max(int(n_train), 2), n - 2)
+    n_test = min(max(n_test, 2), n - 2)
+    stratify = None
+    if table.task != "regression":
+        k = len(table.classes)
+        if min(n_test, n - n_test) < 2 * k:
+            raise ValueError(f"a split of {n} rows into {n - n_test} training and {n_test} test rows cannot hold "
+                             f"2 rows of each of the {k} classes in each part")
+        stratify = table.y
+    train, test = train_test_split(np.arange(n), test_size=n_test, stratify=stratify, random_state=split_state)
+    return _encode(table, train, test)
+
+
+def from_csv(path, target, task=None, n_train=None, test_fraction=0.5, random_state=None, seed=None):
+    """Load a CSV file as a standardized train/test split.
+
+    :func:`read_csv_table` followed by :func:`csv_split`: incomplete rows are
+    dropped, numeric features standardized and text features one-hot encoded with
+    the training part's statistics only. Use the two functions directly to see how
+    many rows were dropped (``table.summary()``) or to draw several replicates of
+    one file without reading it again.
+
+    Parameters
+    ----------
+    path : str or path-like
+        A CSV file with a header row. Every column except ``target`` is a feature.
     target : str
         Name of the target column.
     task : {"regression", "binary", "multiclass"}, optional
@@ -278,80 +836,28 @@ def from_csv(path, target, task=None, n_train=None, test_fraction=0.5, random_st
         Size of the training set; by default ``1 - test_fraction`` of the rows.
     test_fraction : float, default=0.5
         Fraction of the rows held out for testing when ``n_train`` is not given.
-    random_state : int, default=0
-        Seeds the shuffle that precedes the split, so the split is reproducible.
+    random_state : int, optional
+        Seeds the shuffle that precedes the split, so the split is reproducible;
+        ``None`` means 0. Not together with ``seed``.
+    seed : int, optional
+        Replicate number: a stratified random split (classification) drawn from
+        ``streams(seed).split``, see :func:`csv_split`.
 
     Returns
     -------
     split : Split
-        Features standardized with the training set's mean and standard deviation;
-        regression targets standardized the same way; class labels mapped to
-        ``0..n_classes-1`` in sorted order.
+        Features standardized with the training set's mean and standard deviation
+        (text columns one-hot encoded); regression targets standardized the same
+        way; class labels mapped to ``0..n_classes-1`` in sorted order.
 
     Raises
     ------
     ValueError
-        If the file or the target column is missing, a feature is not numeric,
-        values are missing, or a classification target has fewer than two classes.
+        With a one-line message for every refusal of :func:`read_csv_table` and
+        :func:`csv_split`.
     """
-    import os
-
-    import pandas as pd
-
-    if not os.path.isfile(path):
-        raise ValueError(f"no such file: {path}")
-    try:
-        frame = pd.read_csv(path)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError, UnicodeDecodeError) as err:
-        raise ValueError(f"cannot read {path} as CSV: {err}") from None
-    if target not in frame.columns:
-        raise ValueError(f"column {target!r} not in {path} (columns: {', '.join(map(str, frame.columns))})")
-    features = frame.drop(columns=[target])
-    if features.shape[1] == 0:
-        raise ValueError(f"{path} has no feature columns besides {target!r}")
-    bad = [c for c in features.columns if not pd.api.types.is_numeric_dtype(features[c])]
-    if bad:
-        raise ValueError(f"non-numeric feature column(s) in {path}: {', '.join(map(str, bad))}")
-    if frame.isna().any().any():
-        raise ValueError(f"{path} has missing values")
-    y_raw = frame[target]
-    if task is None:
-        discrete = not pd.api.types.is_float_dtype(y_raw) or np.all(y_raw == np.round(y_raw))
-        if not pd.api.types.is_numeric_dtype(y_raw) or (discrete and y_raw.nunique() <= 20):
-            task = "binary" if y_raw.nunique() == 2 else "multiclass"
-        else:
-            task = "regression"
-    if task not in TASKS:
-        raise ValueError(f"task must be one of {TASKS}, got {task!r}")
-    if task == "regression":
-        if not pd.api.types.is_numeric_dtype(y_raw):
-            raise ValueError(f"regression target {target!r} is not numeric")
-        y = y_raw.to_numpy(dtype="float64")
-    else:
-        classes = np.unique(y_raw.to_numpy())
-        if len(classes) < 2:
-            raise ValueError(f"target {target!r} has fewer than two classes")
-        if task == "binary" and len(classes) != 2:
-            raise ValueError(f"binary task needs exactly two classes, {target!r} has {len(classes)}")
-        y = np.searchsorted(classes, y_raw.to_numpy())
-    X = features.to_numpy(dtype="float64")
-    n = len(X)
-    if n < 4:
-        raise ValueError(f"{path} has {n} rows; at least 4 are needed for a train/test split")
-    order = np.random.default_rng(random_state).permutation(n)
-    X, y = X[order], y[order]
-    if n_train is None:
-        n_train = int(round(n * (1 - test_fraction)))
-    n_train = min(max(n_train, 2), n - 2)
-    mean, std = X[:n_train].mean(axis=0), X[:n_train].std(axis=0)
-    X = (X - mean) / np.where(std > 0, std, 1.0)
-    if task == "regression":
-        y = (y - y[:n_train].mean()) / (y[:n_train].std() or 1.0)
-        y = y.astype("float32")
-    else:
-        y = y.astype("int64")
-    name = os.path.splitext(os.path.basename(path))[0]
-    return _first_half(X.astype("float32"), y, task, name, n_train)
+    return csv_split(read_csv_table(path, target, task), seed=seed, test_fraction=test_fraction, n_train=n_train,
+                     random_state=random_state)
 
 
 def contaminate(split, fraction, magnitude=10.0, random_state=0):
@@ -428,7 +934,9 @@ def flip_labels(y, fraction, seed=0, kind="symmetric", to=None):
         Fraction of the labels to flip, in [0, 1].
     seed : int, default=0
         Seeds which labels are flipped (and, for ``k > 2``, their new classes), so the
-        same call gives the same noisy labels.
+        same call gives the same noisy labels. Replicate ``r`` flips with its own
+        stream, ``flip_labels(y, fraction, seed=streams(r).flips)``, which is
+        independent of the stream that drew its data (:func:`streams`).
     kind : {"symmetric", "pairwise"}, default="symmetric"
         Symmetric noise (any other class, uniformly) or class-dependent noise (class
         ``c`` always flips to ``to[c]``, the same fraction in every class).
@@ -548,7 +1056,7 @@ def _flip_pairwise(y, values, fraction, seed, to, label_kind):
     return noisy
 
 
-def digits(test_size=0.5, calibration_size=0.0, random_state=0):
+def digits(test_size=0.5, calibration_size=0.0, random_state=None, seed=None):
     """Load scikit-learn's bundled handwritten digits as a stratified, standardized split.
 
     ``sklearn.datasets.load_digits``: 1797 images of 8x8 pixels (64 features, grey
@@ -558,6 +1066,9 @@ def digits(test_size=0.5, calibration_size=0.0, random_state=0):
     standard deviation of the *training* part (a pixel that is constant there keeps
     scale 1).
 
+    The images are fixed; a replicate (``seed=r``) redraws the stratified test
+    split and the calibration split with ``random_state=streams(r).split``.
+
     Parameters
     ----------
     test_size : float, default=0.5
@@ -565,8 +1076,11 @@ def digits(test_size=0.5, calibration_size=0.0, random_state=0):
     calibration_size : float, default=0.0
         Fraction of all rows held out, from the non-test rows, as a calibration set
         for post-hoc fixes such as temperature scaling. 0 gives no calibration set.
-    random_state : int, default=0
-        Seeds both stratified splits, so the same call gives the same split.
+    random_state : int, optional
+        Seeds both stratified splits, so the same call gives the same split;
+        ``None`` means 0. Not together with ``seed``.
+    seed : int, optional
+        Replicate number; ``None`` gives the draw of ``random_state``.
 
     Returns
     -------
@@ -580,7 +1094,7 @@ def digits(test_size=0.5, calibration_size=0.0, random_state=0):
     ------
     ValueError
         If ``test_size`` or ``calibration_size`` is out of range or they leave no
-        training rows.
+        training rows, or if both ``seed`` and ``random_state`` are given.
 
     Examples
     --------
@@ -591,6 +1105,8 @@ def digits(test_size=0.5, calibration_size=0.0, random_state=0):
     >>> split, (X_cal, y_cal) = digits(test_size=0.4, calibration_size=0.2)
     >>> len(split.y_train), len(y_cal), len(split.y_test)
     (718, 360, 719)
+    >>> digits(seed=1).X_train.shape
+    (898, 64)
     """
     from sklearn.datasets import load_digits
     from sklearn.model_selection import train_test_split
@@ -604,6 +1120,9 @@ def digits(test_size=0.5, calibration_size=0.0, random_state=0):
         raise ValueError(
             f"test_size + calibration_size must leave training rows, got {test_size} + {calibration_size}"
         )
+    random_state, replicate = _resolve(seed, random_state)
+    if replicate is not None:
+        random_state = replicate.split
     X, y = load_digits(return_X_y=True)
     X_rest, X_test, y_rest, y_test = train_test_split(
         X, y, test_size=float(test_size), stratify=y, random_state=random_state
@@ -631,7 +1150,8 @@ IMBALANCED_SOURCES = ("breast_cancer", "classification")
 """The problems :func:`imbalanced` can build."""
 
 
-def imbalanced(source="breast_cancer", ratio=10, n_majority=None, test_fraction=0.5, random_state=0):
+def imbalanced(source="breast_cancer", ratio=10, n_majority=None, test_fraction=0.5, random_state=None,
+               seed=None):
     """Build a binary problem with a stated class imbalance, as a stratified, standardized split.
 
     The positive class (label 1) is the minority. Every majority sample is kept and
@@ -649,6 +1169,13 @@ def imbalanced(source="breast_cancer", ratio=10, n_majority=None, test_fraction=
       2 redundant), two clusters per class, ``class_sep=1.5`` and no label noise
       (``flip_y=0``).
 
+    A replicate (``seed=r``) keeps the data set: breast cancer's rows, or the pool
+    of ``2 * (n_majority + n_minority)`` rows ``make_classification`` draws with
+    ``random_state=0`` (the default draw's pool). It redraws which majority and
+    minority rows are kept, uniformly without replacement from that pool, with
+    ``streams(r).data``, and the stratified split with ``streams(r).split``. Class
+    counts and set sizes are those of the default draw.
+
     Parameters
     ----------
     source : {"breast_cancer", "classification"}, default="breast_cancer"
@@ -659,9 +1186,12 @@ def imbalanced(source="breast_cancer", ratio=10, n_majority=None, test_fraction=
         ``"breast_cancer"``; 1000 by default for ``"classification"``.
     test_fraction : float, default=0.5
         Fraction of the samples held out for testing, in (0, 1).
-    random_state : int, default=0
+    random_state : int, optional
         Seeds which minority samples are kept, the generator of ``"classification"``
-        and the split, so the same call gives the same split.
+        and the split, so the same call gives the same split; ``None`` means 0.
+        Not together with ``seed``.
+    seed : int, optional
+        Replicate number; ``None`` gives the draw of ``random_state``.
 
     Returns
     -------
@@ -677,8 +1207,8 @@ def imbalanced(source="breast_cancer", ratio=10, n_majority=None, test_fraction=
         For an unknown ``source``, a ``ratio`` below 1 or not finite, a
         ``test_fraction`` outside (0, 1), more majority samples than the data hold,
         more minority samples than the data hold (a ratio too small for breast
-        cancer's 212 malignant tumours), or fewer than two minority samples in the
-        train or the test set.
+        cancer's 212 malignant tumours), fewer than two minority samples in the
+        train or the test set, or both ``seed`` and ``random_state``.
 
     Examples
     --------
@@ -688,6 +1218,9 @@ def imbalanced(source="breast_cancer", ratio=10, n_majority=None, test_fraction=
     ('breast cancer 1:10', (196, 30))
     >>> int(split.y_train.sum()), int(split.y_test.sum())  # 36 malignant of 393, stratified
     (18, 18)
+    >>> replicate = imbalanced("breast_cancer", ratio=10, seed=1)  # other 36 malignant, another split
+    >>> replicate.X_train.shape, int(replicate.y_test.sum())
+    ((196, 30), 18)
     """
     if source not in IMBALANCED_SOURCES:
         raise ValueError(f"source must be one of {IMBALANCED_SOURCES}, got {source!r}")
@@ -706,7 +1239,9 @@ def imbalanced(source="breast_cancer", ratio=10, n_majority=None, test_fraction=
         raise ValueError(f"n_majority={n_majority} exceeds the {available} benign tumours of breast_cancer")
     n_majority = int(n_majority)
     n_minority = int(round(n_majority / float(ratio)))
-    rng = np.random.default_rng(random_state)
+    random_state, replicate = _resolve(seed, random_state)
+    rng = np.random.default_rng(random_state if replicate is None else replicate.data)
+    split_state = random_state if replicate is None else replicate.split
     if source == "breast_cancer":
         from sklearn.datasets import load_breast_cancer
 
@@ -730,9 +1265,13 @@ def imbalanced(source="breast_cancer", ratio=10, n_majority=None, test_fraction=
         X_all, y_all = make_classification(
             n_samples=total, n_features=20, n_informative=4, n_redundant=2, n_clusters_per_class=2, class_sep=1.5,
             weights=[n_majority / (n_majority + n_minority), n_minority / (n_majority + n_minority)],
-            flip_y=0.0, random_state=random_state)
-        keep_neg = np.flatnonzero(y_all == 0)[:n_majority]
-        keep_pos = np.flatnonzero(y_all == 1)[:n_minority]
+            flip_y=0.0, random_state=0 if replicate is not None else random_state)
+        if replicate is None:
+            keep_neg = np.flatnonzero(y_all == 0)[:n_majority]
+            keep_pos = np.flatnonzero(y_all == 1)[:n_minority]
+        else:
+            keep_neg = np.sort(rng.choice(np.flatnonzero(y_all == 0), size=n_majority, replace=False))
+            keep_pos = np.sort(rng.choice(np.flatnonzero(y_all == 1), size=n_minority, replace=False))
         X = np.concatenate([X_all[keep_neg], X_all[keep_pos]])
         label = "make_classification"
     y = np.concatenate([np.zeros(n_majority, dtype="int64"), np.ones(n_minority, dtype="int64")])
@@ -740,7 +1279,7 @@ def imbalanced(source="breast_cancer", ratio=10, n_majority=None, test_fraction=
 
     if n_minority >= 4:
         X_train, X_test, y_train, y_test = train_test_split(X, y, test_size=test_fraction, stratify=y,
-                                                            random_state=random_state)
+                                                            random_state=split_state)
     if n_minority < 4 or min(y_train.sum(), y_test.sum()) < 2:
         raise ValueError(f"ratio={ratio!r} with n_majority={n_majority} and test_fraction={test_fraction!r} leaves "
                          f"{n_minority} minority samples; the train and the test set need at least 2 each")
@@ -752,7 +1291,7 @@ def imbalanced(source="breast_cancer", ratio=10, n_majority=None, test_fraction=
 
 # --- Regression problems for predicted variances and intervals (uncertainty chapter).
 
-def diabetes(test_size=0.5, random_state=0):
+def diabetes(test_size=0.5, random_state=None, seed=None):
     """Load scikit-learn's bundled diabetes data as a standardized regression split.
 
     ``sklearn.datasets.load_diabetes``: 442 patients, ten baseline measurements (age,
@@ -762,12 +1301,20 @@ def diabetes(test_size=0.5, random_state=0):
     are then standardized with the mean and standard deviation of the *training* part,
     so the test set is scaled by statistics the model could have known.
 
+    The patients are fixed; a replicate (``seed=r``) redraws the split with
+    ``random_state=streams(r).split``. The split is not stratified (by target
+    quantiles or otherwise), for the seed's draw as for its replicates, so that
+    replicates are random splits of the same kind as the default one.
+
     Parameters
     ----------
     test_size : float, default=0.5
         Fraction of the rows held out as the test set, in (0, 1).
-    random_state : int, default=0
-        Seeds the split, so the same call gives the same split.
+    random_state : int, optional
+        Seeds the split, so the same call gives the same split; ``None`` means 0.
+        Not together with ``seed``.
+    seed : int, optional
+        Replicate number; ``None`` gives the draw of ``random_state``.
 
     Returns
     -------
@@ -781,7 +1328,7 @@ def diabetes(test_size=0.5, random_state=0):
     ------
     ValueError
         If ``test_size`` is not a number in (0, 1) or leaves fewer than 10 rows on
-        either side.
+        either side, or if both ``seed`` and ``random_state`` are given.
 
     Examples
     --------
@@ -791,6 +1338,8 @@ def diabetes(test_size=0.5, random_state=0):
     ((221, 10), (221,))
     >>> abs(float(split.y_train.mean())) < 1e-6, round(float(split.y_train.std()), 6)
     (True, 1.0)
+    >>> diabetes(seed=3).X_test.shape
+    (221, 10)
     """
     from sklearn.datasets import load_diabetes
     from sklearn.model_selection import train_test_split
@@ -798,6 +1347,9 @@ def diabetes(test_size=0.5, random_state=0):
     if (isinstance(test_size, bool) or not isinstance(test_size, (int, float, np.integer, np.floating))
             or not 0.0 < float(test_size) < 1.0):
         raise ValueError(f"test_size must be a number in (0, 1), got {test_size!r}")
+    random_state, replicate = _resolve(seed, random_state)
+    if replicate is not None:
+        random_state = replicate.split
     X, y = load_diabetes(return_X_y=True)
     n_test = int(np.ceil(float(test_size) * len(y)))
     if min(n_test, len(y) - n_test) < 10:
@@ -904,7 +1456,7 @@ def heteroscedastic_quantiles(X, quantiles):
     return mean[:, None] + sd[:, None] * norm.ppf(levels)[None, :]
 
 
-def heteroscedastic(n_samples=1000, n_train=500, random_state=0):
+def heteroscedastic(n_samples=1000, n_train=500, random_state=None, seed=None):
     """Generate a one-input regression problem whose noise grows with the input.
 
     ``x`` is uniform on [-2, 2] and ``y`` is Gaussian around ``sin(2 x)`` with a
@@ -912,15 +1464,20 @@ def heteroscedastic(n_samples=1000, n_train=500, random_state=0):
     gives both, :func:`heteroscedastic_quantiles` the true quantiles), so a single
     noise level fits nowhere and the true intervals are known exactly.
 
+    The mean and noise functions are fixed; a replicate (``seed=r``) redraws the
+    inputs and the noise from ``streams(r).data``.
+
     Parameters
     ----------
     n_samples : int, default=1000
         Total number of samples.
     n_train : int, default=500
         The first ``n_train`` samples form the training set, the rest the test set.
-    random_state : int, default=0
+    random_state : int, optional
         Determines the inputs and the noise. Pass an int for reproducible output
-        across multiple function calls.
+        across multiple function calls; ``None`` means 0. Not together with ``seed``.
+    seed : int, optional
+        Replicate number; ``None`` gives the draw of ``random_state``.
 
     Returns
     -------
@@ -932,7 +1489,8 @@ def heteroscedastic(n_samples=1000, n_train=500, random_state=0):
     Raises
     ------
     ValueError
-        If ``n_train`` does not leave at least one sample on each side.
+        If ``n_train`` does not leave at least one sample on each side, or if both
+        ``seed`` and ``random_state`` are given.
 
     Examples
     --------
@@ -943,7 +1501,8 @@ def heteroscedastic(n_samples=1000, n_train=500, random_state=0):
     """
     if int(n_samples) != n_samples or not 0 < int(n_train) < int(n_samples):
         raise ValueError(f"n_train must be between 1 and n_samples - 1, got {n_train} of {n_samples}")
-    rng = np.random.default_rng(random_state)
+    random_state, replicate = _resolve(seed, random_state)
+    rng = np.random.default_rng(random_state if replicate is None else replicate.data)
     X = rng.uniform(*HETEROSCEDASTIC_RANGE, size=(int(n_samples), 1))
     mean, sd = heteroscedastic_truth(X)
     y = mean + sd * rng.standard_normal(int(n_samples))

@@ -1,4 +1,4 @@
-"""Tests for companion.datasets: the seed's three problems, label encodings, CSV loading, outliers.
+"""Tests for companion.datasets: the seed's problems and their replicates, label encodings, CSV loading, outliers.
 
 ``tests/data/small.csv`` has 120 rows: features ``x1 ~ N(5, 2)``, ``x2 ~ N(-3, 0.5)``,
 ``x3 ~ U(0, 100)`` (rounded to 4 decimals) and ``label = 1`` where
@@ -268,10 +268,8 @@ def test_from_csv_task_override(tmp_path):
     [
         (DATA / "does_not_exist.csv", "label", {}, "no such file"),
         (SMALL, "price", {}, r"column 'price' not in .*columns: x1, x2, x3, label"),
-        (DATA / "nonnumeric.csv", "label", {}, r"non-numeric feature column\(s\) in .*: x2"),
         (DATA / "single_class.csv", "label", {}, "'label' has fewer than two classes"),
         (DATA / "single_class.csv", "label", {"task": "binary"}, "fewer than two classes"),
-        (DATA / "missing_values.csv", "label", {}, "has missing values"),
         (SMALL, "label", {"task": "ordinal"}, "task must be one of"),
     ],
 )
@@ -291,6 +289,8 @@ def test_from_csv_rejects_no_features_and_too_few_rows(tmp_path):
         from_csv(write_csv(tmp_path, "only.csv", {"y": [0, 1, 0, 1]}), "y")
     with pytest.raises(ValueError, match="3 rows"):
         from_csv(write_csv(tmp_path, "tiny.csv", {"a": [1.0, 2.0, 3.0], "y": [0, 1, 0]}), "y")
+    with pytest.raises(ValueError, match="has 9 rows; at least 10 are needed"):
+        from_csv(write_csv(tmp_path, "nine.csv", {"a": np.arange(9.0), "y": [0, 1, 2] * 3}), "y")
 
 
 # ---------------------------------------------------------------- contaminate
@@ -682,3 +682,401 @@ def test_imbalanced_is_reproducible_and_random_state_matters():
 def test_imbalanced_rejects(kwargs, match):
     with pytest.raises(ValueError, match=match):
         datasets.imbalanced(**kwargs)
+
+
+# ---------------------------------------------------------------- replicates: streams and seed=
+
+
+def test_streams_are_the_spawned_children_of_the_seed_sequence():
+    s = datasets.streams(5)
+    assert s._fields == ("data", "split", "flips", "weights", "order") == datasets.STREAMS
+    children = np.random.SeedSequence(5).spawn(5)
+    assert list(s) == [int(c.generate_state(1, dtype=np.uint32)[0]) for c in children]
+    assert all(isinstance(v, int) and 0 <= v < 2 ** 32 for v in s)
+    assert len(set(s)) == 5 and datasets.streams(6).data != s.data
+
+
+def test_streams_are_the_same_in_another_process():
+    import subprocess
+    import sys
+
+    code = "from companion.datasets import streams; print(list(streams(0)), list(streams(123)))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == f"{list(datasets.streams(0))} {list(datasets.streams(123))}"
+    # and the same numbers as when this was written: the order of the streams is fixed forever
+    assert datasets.streams(0) == (3757552657, 673228719, 3241444873, 3685993406, 1216546553)
+
+
+@pytest.mark.parametrize("seed", [-1, 1.5, True, "3", np.float64(2.0)])
+def test_streams_rejects_a_seed_that_is_not_a_replicate_number(seed):
+    with pytest.raises(ValueError, match="seed must be a non-negative integer"):
+        datasets.streams(seed)
+
+
+def _arrays(result):
+    if isinstance(result, tuple):
+        return [a for part in result for a in _arrays(part)]
+    if isinstance(result, Split):
+        return [result.X_train, result.y_train, result.X_test, result.y_test]
+    return [result]
+
+
+REPLICATED = [
+    (datasets.regression, {}),
+    (datasets.circles, {}),
+    (datasets.blobs, {}),
+    (datasets.blobs, {"n_samples": 301, "n_train": 100}),
+    (datasets.imbalanced, {"source": "breast_cancer", "ratio": 10}),
+    (datasets.imbalanced, {"source": "classification", "ratio": 20, "n_majority": 300}),
+    (datasets.digits, {}),
+    (datasets.digits, {"test_size": 0.4, "calibration_size": 0.2}),
+    (datasets.diabetes, {}),
+    (datasets.heteroscedastic, {}),
+]
+
+
+@pytest.mark.parametrize("generator, kwargs", REPLICATED)
+def test_a_replicate_is_reproducible_new_and_shaped_like_the_seed_draw(generator, kwargs):
+    seed_draw = _arrays(generator(**kwargs))
+    a, b, c = (_arrays(generator(seed=s, **kwargs)) for s in (3, 3, 4))
+    assert len(a) == len(seed_draw) >= 4
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)  # the same seed twice: the same arrays
+    assert [x.shape for x in a] == [x.shape for x in c] == [x.shape for x in seed_draw]
+    assert [x.dtype for x in a] == [x.dtype for x in seed_draw]
+    assert not np.array_equal(a[0], c[0]) and not np.array_equal(a[0], seed_draw[0])  # new draws
+    assert not np.array_equal(a[2], c[2])
+
+
+@pytest.mark.parametrize("generator", [datasets.imbalanced, datasets.digits, datasets.diabetes,
+                                       datasets.heteroscedastic])
+def test_seed_and_random_state_together_are_refused(generator):
+    with pytest.raises(ValueError, match="either seed= .* or random_state="):
+        generator(seed=1, random_state=0)
+    # random_state=None is the default draw of random_state 0
+    for x, y in zip(_arrays(generator(random_state=None)), _arrays(generator(random_state=0))):
+        np.testing.assert_array_equal(x, y)
+
+
+def test_seed_none_is_the_old_draw_of_heteroscedastic_digits_and_breast_cancer():
+    from sklearn.datasets import load_breast_cancer, load_digits
+    from sklearn.model_selection import train_test_split
+
+    rng = np.random.default_rng(0)  # heteroscedastic, as it was drawn before replicates existed
+    X = rng.uniform(-2.0, 2.0, size=(1000, 1))
+    y = np.sin(2 * X[:, 0]) + (0.1 + 0.2 * (X[:, 0] + 2)) * rng.standard_normal(1000)
+    split = datasets.heteroscedastic()
+    np.testing.assert_array_equal(split.X_train, X[:500].astype("float32"))
+    np.testing.assert_array_equal(split.y_test, y[500:].astype("float32"))
+
+    X, y = load_digits(return_X_y=True)
+    X_tr, X_te, y_tr, y_te = train_test_split(X, y, test_size=0.5, stratify=y, random_state=0)
+    split = datasets.digits()
+    np.testing.assert_array_equal(split.y_train, y_tr)
+    np.testing.assert_array_equal(split.y_test, y_te)
+
+    data = load_breast_cancer()
+    rng = np.random.default_rng(0)
+    neg, pos = np.flatnonzero(data.target == 1), np.flatnonzero(data.target == 0)
+    keep = np.concatenate([np.sort(rng.choice(neg, 357, replace=False)), np.sort(rng.choice(pos, 36, replace=False))])
+    labels = np.r_[np.zeros(357, dtype=int), np.ones(36, dtype=int)]
+    X_tr, X_te, y_tr, y_te = train_test_split(data.data[keep], labels, test_size=0.5, stratify=labels, random_state=0)
+    split = datasets.imbalanced("breast_cancer", ratio=10)
+    np.testing.assert_array_equal(split.y_train, y_tr)
+    np.testing.assert_allclose(split.X_test, (X_te - X_tr.mean(axis=0)) / X_tr.std(axis=0), rtol=1e-5, atol=1e-5)
+
+
+def test_regression_coef_is_make_regressions_and_replicates_keep_it():
+    from sklearn.datasets import make_regression
+
+    coef, bias = datasets.regression_coef()
+    _, _, expected = make_regression(n_samples=1000, n_features=20, noise=0.1, random_state=1, coef=True)
+    np.testing.assert_array_equal(coef, expected)
+    assert bias == 0.0 and int((coef != 0).sum()) == 10
+    sd = np.sqrt(coef @ coef + 0.01)
+    for seed in (1, 2):
+        split = datasets.regression(n_samples=2000, n_train=1000, seed=seed)
+        X = np.concatenate([split.X_train, split.X_test]).astype("float64")
+        y = np.concatenate([split.y_train, split.y_test]).astype("float64")
+        # least squares with an intercept recovers the fixed coefficients, on the unstandardized scale
+        design = np.column_stack([np.ones(len(X)), X])
+        fitted = np.linalg.lstsq(design, y * sd, rcond=None)[0]
+        np.testing.assert_allclose(fitted[1:], coef, atol=0.02)
+        assert abs(fitted[0] - bias) < 0.02
+        residual = y * sd - design @ fitted
+        assert 0.08 < residual.std() < 0.12  # the noise sd, 0.1
+        # standardized with the generator's population parameters: near, not exactly, mean 0 and sd 1
+        assert abs(X.mean()) < 0.05 and abs(X.std() - 1) < 0.05
+        assert abs(y.mean()) < 0.1 and abs(y.std() - 1) < 0.1 and abs(y.std() - 1) > 1e-6
+
+
+def test_blob_replicates_keep_the_centres_and_class_sizes():
+    centers = datasets.blob_centers()
+    for seed in (1, 2):
+        split = datasets.blobs(n_samples=3000, n_train=1500, seed=seed)
+        X, y = np.concatenate([split.X_train, split.X_test]), np.concatenate([split.y_train, split.y_test])
+        assert np.bincount(y).tolist() == [1000, 1000, 1000]
+        for k in range(3):
+            np.testing.assert_allclose(X[y == k].mean(axis=0), centers[k], atol=4 * 2.0 / np.sqrt(1000))
+            assert abs(X[y == k].std(axis=0) - 2.0).max() < 0.2
+
+
+def test_circle_replicates_keep_the_radii():
+    split = datasets.circles(seed=1)
+    X, y = np.concatenate([split.X_train, split.X_test]), np.concatenate([split.y_train, split.y_test])
+    radius = np.linalg.norm(X, axis=1)
+    assert abs(radius[y == 0].mean() - 1.0) < 0.02 and abs(radius[y == 1].mean() - 0.8) < 0.02
+
+
+def test_imbalanced_replicates_draw_other_minority_rows_and_another_split():
+    def kept_rows(split):
+        # all 357 benign rows are kept; the standardization is affine per column, so min-max scaling the
+        # mean radius of all kept rows gives the same sorted values exactly when the same rows are kept
+        v = np.concatenate([split.X_train, split.X_test])[:, 0].astype("float64")
+        return np.sort((v - v.min()) / (v.max() - v.min()))
+
+    seed_draw, a, b = datasets.imbalanced(), datasets.imbalanced(seed=1), datasets.imbalanced(seed=2)
+    assert a.X_train.shape == b.X_train.shape == seed_draw.X_train.shape == (196, 30)
+    assert int(a.y_train.sum()) == int(b.y_train.sum()) == int(a.y_test.sum()) == 18
+    np.testing.assert_allclose(kept_rows(datasets.imbalanced(seed=1)), kept_rows(a), atol=1e-6)
+    assert np.abs(kept_rows(a) - kept_rows(b)).max() > 1e-3  # other malignant tumours
+    assert np.abs(kept_rows(a) - kept_rows(seed_draw)).max() > 1e-3
+    # and another split
+    assert not np.array_equal(a.y_train, b.y_train)
+    c = datasets.imbalanced("classification", ratio=20, n_majority=300, seed=1)
+    assert np.bincount(np.concatenate([c.y_train, c.y_test])).tolist() == [300, 15]
+
+
+def test_digit_and_diabetes_replicates_redraw_the_split_from_the_split_stream():
+    from sklearn.datasets import load_diabetes
+    from sklearn.model_selection import train_test_split
+
+    split = datasets.diabetes(seed=5)
+    X, y = load_diabetes(return_X_y=True)
+    y_tr, y_te = train_test_split(y, test_size=0.5, random_state=datasets.streams(5).split)
+    np.testing.assert_allclose(split.y_test, (y_te - y_tr.mean()) / y_tr.std(), rtol=1e-5, atol=1e-6)
+    split, (X_cal, y_cal) = datasets.digits(test_size=0.4, calibration_size=0.2, seed=5)
+    other, (_, y_cal_other) = datasets.digits(test_size=0.4, calibration_size=0.2, seed=6)
+    assert len(y_cal) == len(y_cal_other) == 360 and not np.array_equal(y_cal, y_cal_other)  # a new calibration set
+    train_share = np.bincount(split.y_train, minlength=10) / len(split.y_train)
+    test_share = np.bincount(split.y_test, minlength=10) / len(split.y_test)
+    np.testing.assert_allclose(train_share, test_share, atol=2.0 / len(split.y_test))  # still stratified
+
+
+def test_flips_stream_is_independent_of_the_data_stream():
+    s = datasets.streams(3)
+    data = datasets.circles(seed=3)
+    flips = datasets.flip_labels(data.y_train, 0.3, seed=s.flips)
+    assert int((flips != data.y_train).sum()) == 150
+    # drawing flips leaves the data alone, and drawing more data leaves the flips alone
+    again = datasets.circles(seed=3)
+    np.testing.assert_array_equal(again.X_train, data.X_train)
+    bigger = datasets.circles(n_samples=2000, n_train=500, seed=3)
+    np.testing.assert_array_equal(datasets.flip_labels(data.y_train, 0.3, seed=datasets.streams(3).flips), flips)
+    # the flipped positions depend on the flips stream alone: the same for other labels of the same length
+    mask = datasets.flip_labels(np.zeros(500, dtype="int64"), 0.3, seed=s.flips) != 0
+    np.testing.assert_array_equal(mask, flips != data.y_train)
+    np.testing.assert_array_equal(mask, datasets.flip_labels(bigger.y_train, 0.3, seed=s.flips) != bigger.y_train)
+    # the data stream draws the same points whatever the flips: heteroscedastic's inputs are a prefix
+    short, long = datasets.heteroscedastic(n_samples=10, n_train=5, seed=3), datasets.heteroscedastic(seed=3)
+    assert short.X_train[0, 0] == long.X_train[0, 0]
+
+
+# ---------------------------------------------------------------- real CSVs: text columns, missing cells, refusals
+
+
+def pets(n=40, seed=0):
+    """A table with a numeric column, a text column of three colours and a binary text target."""
+    rng = np.random.default_rng(seed)
+    return {"weight": rng.normal(10, 3, size=n).round(2),
+            "colour": np.array(["black", "brown", "grey"])[rng.integers(0, 3, size=n)],
+            "kind": np.array(["cat", "dog"])[np.arange(n) % 2]}
+
+
+def test_csv_text_column_is_one_hot_encoded_after_the_standardized_numbers(tmp_path):
+    columns = pets()
+    table = datasets.read_csv_table(write_csv(tmp_path, "pets.csv", columns), "kind")
+    assert (table.numeric, table.categorical, table.categories) == (("weight",), ("colour",),
+                                                                    (("black", "brown", "grey"),))
+    assert table.task == "binary" and table.classes == ("cat", "dog") and table.n_features == 4
+    assert table.dropped_rows == 0 and table.missing_cells == {}
+    split = datasets.csv_split(table, seed=0)
+    assert split.X_train.shape == (20, 4) and split.X_test.shape == (20, 4)
+    onehot = split.X_train[:, 1:]
+    assert set(np.unique(onehot).tolist()) == {0.0, 1.0}
+    np.testing.assert_array_equal(onehot.sum(axis=1), 1.0)
+    np.testing.assert_allclose(split.X_train[:, 0].mean(), 0.0, atol=1e-6)  # the numbers: training mean and sd
+    np.testing.assert_allclose(split.X_train[:, 0].std(), 1.0, atol=1e-5)
+    # the rows behind the split (a stratified split drawn with the split stream): colour j is column 1 + j
+    from sklearn.model_selection import train_test_split
+
+    train, test = train_test_split(np.arange(40), test_size=20, stratify=table.y,
+                                   random_state=datasets.streams(0).split)
+    colours = np.array(["black", "brown", "grey"])
+    np.testing.assert_array_equal(colours[split.X_test[:, 1:].argmax(axis=1)], columns["colour"][test])
+    weight = columns["weight"]
+    np.testing.assert_allclose(split.X_test[:, 0], (weight[test] - weight[train].mean()) / weight[train].std(),
+                               rtol=1e-5, atol=1e-6)
+    np.testing.assert_array_equal(split.y_train, (columns["kind"][train] == "dog").astype(int))
+
+
+def test_csv_encoder_is_fitted_on_the_training_part_only(tmp_path):
+    columns = pets(n=40)
+    columns["colour"] = columns["colour"].astype(object)
+    columns["colour"][7] = "violet"  # one row of a fourth colour
+    table = datasets.read_csv_table(write_csv(tmp_path, "violet.csv", columns), "kind")
+    assert table.categories == (("black", "brown", "grey", "violet"),)
+    seen = {"train": 0, "test": 0}
+    for seed in range(12):
+        split = datasets.csv_split(table, seed=seed)
+        assert split.X_train.shape == (20, 5) and split.X_test.shape == (20, 5)  # the same width every time
+        if split.X_train[:, 4].sum() == 1:  # violet in the training part: an ordinary category
+            seen["train"] += 1
+            assert split.X_test[:, 4].sum() == 0
+        else:  # only in the test part: unknown to the encoder, so that row is all zeros
+            seen["test"] += 1
+            assert split.X_train[:, 4].sum() == 0 and split.X_test[:, 4].sum() == 0
+            np.testing.assert_array_equal(np.sort(split.X_test[:, 1:].sum(axis=1)), [0.0] + [1.0] * 19)
+    assert seen["train"] > 0 and seen["test"] > 0
+
+
+def test_csv_numbers_keep_the_old_standardization_and_regression_targets(tmp_path):
+    rng = np.random.default_rng(3)
+    x = rng.normal(5, 2, size=30)
+    size = np.array(["S", "M", "L"])[rng.integers(0, 3, size=30)]
+    path = write_csv(tmp_path, "prices.csv", {"x": x, "size": size, "price": 100 + 7 * x})
+    split = from_csv(path, "price")  # the historical split: the first 15 of a permutation by default_rng(0)
+    order = np.random.default_rng(0).permutation(30)
+    train = x[order[:15]]
+    np.testing.assert_allclose(split.X_test[:, 0], (x[order[15:]] - train.mean()) / train.std(), rtol=1e-5)
+    assert split.task == "regression" and split.X_train.shape == (15, 4)
+    y = 100 + 7 * x
+    np.testing.assert_allclose(split.y_test, (y[order[15:]] - y[order[:15]].mean()) / y[order[:15]].std(),
+                               rtol=1e-5, atol=1e-6)
+
+
+def test_csv_drops_incomplete_rows_and_counts_them(tmp_path):
+    columns = {k: v.astype(object) for k, v in pets(n=40).items()}
+    columns["weight"][3] = None
+    columns["colour"][3] = None  # the same row: one row, two cells
+    columns["colour"][10] = None
+    columns["kind"][20] = None  # a missing target drops its row too
+    table = datasets.read_csv_table(write_csv(tmp_path, "holes.csv", columns), "kind")
+    assert (table.n_rows, table.dropped_rows, len(table.y)) == (40, 3, 37)
+    assert table.missing_cells == {"weight": 1, "colour": 2, "kind": 1}
+    assert table.summary() == ("holes: 37 rows, 4 features (binary); one-hot encoded colour; dropped 3 incomplete "
+                               "rows of 40 (missing cells: weight 1, colour 2, kind 1)")
+    split = datasets.csv_split(table, seed=1)
+    assert len(split.y_train) + len(split.y_test) == 37 and np.isfinite(split.X_train).all()
+    # the bundled file with one empty cell, and the one with words in x2, now load
+    table = datasets.read_csv_table(DATA / "missing_values.csv", "label")
+    assert (table.n_rows, table.dropped_rows) == (12, 1)
+    words = datasets.csv_split(datasets.read_csv_table(DATA / "nonnumeric.csv", "label"), seed=0)
+    assert words.X_train.shape == (6, 4)  # x1, x3 and the two words of x2
+
+
+def test_csv_replicates_are_stratified_reproducible_and_the_same_size(tmp_path):
+    table = datasets.read_csv_table(SMALL, "label")
+    a, b, c = (datasets.csv_split(table, seed=s) for s in (2, 2, 3))
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    assert not np.array_equal(a.X_train, c.X_train)
+    assert a.X_train.shape == c.X_train.shape == (60, 3) and a.X_test.shape == c.X_test.shape == (60, 3)
+    assert int(a.y_train.sum()) == int(a.y_test.sum()) == int(c.y_test.sum()) == 26  # 52 ones, half in each part
+    np.testing.assert_array_equal(from_csv(SMALL, "label", seed=3).X_test, c.X_test)
+    with pytest.raises(ValueError, match="either seed="):
+        from_csv(SMALL, "label", seed=3, random_state=1)
+    assert datasets.csv_split(table, seed=4, test_fraction=0.25).X_test.shape == (30, 3)
+
+
+def lines(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def test_csv_refuses_an_empty_file_or_one_without_rows(tmp_path):
+    with pytest.raises(ValueError, match="empty.csv is empty$"):
+        datasets.read_csv_table(lines(tmp_path, "empty.csv", ""), "y")
+    with pytest.raises(ValueError, match="blank.csv is empty$"):
+        datasets.read_csv_table(lines(tmp_path, "blank.csv", "\n\n"), "y")
+    with pytest.raises(ValueError, match="has a header but no data rows"):
+        datasets.read_csv_table(lines(tmp_path, "header.csv", "x,y\n"), "y")
+
+
+def test_csv_refuses_too_few_complete_rows(tmp_path):
+    columns = {k: v.astype(object) for k, v in pets(n=12).items()}
+    columns["weight"][[1, 4, 6]] = None
+    with pytest.raises(ValueError, match="has 9 rows left after dropping 3 with a missing cell; at least 10"):
+        datasets.read_csv_table(write_csv(tmp_path, "few.csv", columns), "kind")
+
+
+def test_csv_refuses_a_class_too_rare_to_split(tmp_path):
+    columns = pets(n=40)
+    columns["kind"][[0, 2, 4]] = "fox"  # three foxes: one part would get at most one
+    with pytest.raises(ValueError, match="class 'fox' of 'kind' has 3 rows; every class needs at least 4"):
+        datasets.read_csv_table(write_csv(tmp_path, "fox.csv", columns), "kind")
+    columns["kind"][6] = "fox"  # four foxes pass the table, but 10% test rows cannot hold two of each class
+    table = datasets.read_csv_table(write_csv(tmp_path, "fox4.csv", columns), "kind")
+    with pytest.raises(ValueError, match="cannot hold 2 rows of each of the 3 classes"):
+        datasets.csv_split(table, seed=0, test_fraction=0.1)
+    with pytest.raises(ValueError, match="every class needs at least 2 in each part"):
+        datasets.csv_split(table, n_train=36)  # the historical split is not stratified
+
+
+def test_csv_refuses_free_text_and_numbers_mixed_with_text(tmp_path):
+    columns = pets(n=40)
+    columns["note"] = np.array([f"note number {i % 25}" for i in range(40)])  # 25 distinct in 40 rows
+    with pytest.raises(ValueError, match=r"column 'note' of .* looks like free text \(25 distinct values in 40 rows\)"):
+        datasets.read_csv_table(write_csv(tmp_path, "notes.csv", columns), "kind")
+    columns["note"] = np.array([f"note {i % 20}" for i in range(40)])  # 20 distinct values: a category
+    assert datasets.read_csv_table(write_csv(tmp_path, "tags.csv", columns), "kind").categorical == ("colour", "note")
+    columns = pets(n=40)
+    columns["weight"] = columns["weight"].astype(object)
+    columns["weight"][5] = "?"
+    with pytest.raises(ValueError, match=r"column 'weight' .* holds numbers and text \('\?'\); leave a missing"):
+        datasets.read_csv_table(write_csv(tmp_path, "question.csv", columns), "kind")
+
+
+@pytest.mark.parametrize("values, target, message", [
+    ([np.inf] + [1.0] * 39, "kind", "column 'weight' of .* has infinite values"),
+    ([1e308, -1e308] * 20, "kind", "column 'weight' of .* has values too large to standardize"),
+    ([1e200] + list(range(39)), "kind", "column 'weight' of .* has values too large to standardize"),
+    ([1e308, 1e308] + [1.0] * 38, "price", "the target of .* has values too large to standardize"),
+    ([-np.inf] + [1.0] * 39, "price", "column 'price' of .* has infinite values"),
+])
+def test_csv_refuses_infinite_values_and_overflow(tmp_path, values, target, message):
+    columns = pets(n=40)
+    if target == "price":
+        columns["price"] = np.array(values)
+        del columns["kind"]
+    else:
+        columns["weight"] = np.array(values)
+    path = write_csv(tmp_path, "big.csv", columns)
+    with pytest.raises(ValueError, match=message):
+        for seed in (None, 0):
+            datasets.csv_split(datasets.read_csv_table(path, target, task="regression" if target == "price" else None),
+                               seed=seed)
+
+
+def test_csv_refuses_an_empty_column_and_an_unreadable_file(tmp_path):
+    columns = pets(n=40)
+    columns["blank"] = [np.nan] * 40
+    with pytest.raises(ValueError, match="column 'blank' of .* is empty"):
+        datasets.read_csv_table(write_csv(tmp_path, "blank_col.csv", columns), "kind")
+    path = lines(tmp_path, "ragged.csv", "a,b\n1,2\n3,4,5,6\n")
+    with pytest.raises(ValueError, match="cannot read .* as CSV") as err:
+        datasets.read_csv_table(path, "b")
+    assert "\n" not in str(err.value)
+
+
+def test_csv_messages_are_one_line_and_no_warnings(tmp_path):
+    import warnings
+
+    columns = pets(n=40)
+    columns["colour"] = columns["colour"].astype(object)
+    columns["colour"][7] = "violet"
+    table = datasets.read_csv_table(write_csv(tmp_path, "quiet.csv", columns), "kind")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for seed in range(6):
+            datasets.csv_split(table, seed=seed)
