@@ -12,6 +12,8 @@ Organised by topic:
 * :mod:`companion.training` -- seeding, the fast training path and ``model.fit``
 * :mod:`companion.replicates` -- many replicates of one MLP trained side by side in one graph
 * :mod:`companion.plotting` -- learning curves and decision boundaries
+* :mod:`companion.stats` -- paired differences and their intervals, Holm, TOST, power, families of
+  comparisons declared in advance, and the digits rule
 * :mod:`companion.compare` -- multi-seed loss comparisons and their command line
 * :mod:`companion.gradients` -- closed-form gradients of the reference losses
 * :mod:`companion.scratch` -- a two-layer NumPy network with hand-written backpropagation
@@ -24,13 +26,15 @@ scikit-learn and matplotlib are imported by the functions that need them.
 """
 
 from . import (compare, datasets, gradients, information, losses, metrics, models, plotting, replicates, scratch,
-               training)
-from .compare import Problem, compare_losses, format_mean, get_problem, paired_difference
+               stats, training)
+from .compare import Problem, compare_losses, get_problem
 from .datasets import Split, contaminate, encode_labels, flip_labels
 from .information import cross_entropy, entropy, information_content, kl_divergence
 from .metrics import expected_calibration_error, interval_coverage, sign_accuracy, within_tolerance
 from .models import mlp, sgd
 from .replicates import fit_replicates
+from .stats import (Family, FamilyResult, PairedDifference, detectable_difference, format_estimate, format_interval,
+                    format_mean, format_p_value, holm, paired_difference, replicates_needed, supported_decimals, tost)
 from .training import FitResult, class_weights, epochs_to_reach, fit, fit_keras, reinitialize, set_seed
 
 __version__ = "0.1.0"
@@ -58,20 +62,27 @@ __all__ = [
     "cross_entropy",
     "custom",
     "datasets",
+    "detectable_difference",
     "encode_labels",
     "entropy",
     "epochs_to_reach",
     "expected_calibration_error",
+    "Family",
+    "FamilyResult",
     "fit",
     "fit_keras",
     "fit_replicates",
     "FitResult",
     "flip_labels",
+    "format_estimate",
+    "format_interval",
     "format_mean",
+    "format_p_value",
     "GaussianNLL",
     "GeneralizedCrossEntropy",
     "get_problem",
     "gradients",
+    "holm",
     "information",
     "information_content",
     "interval_coverage",
@@ -82,18 +93,23 @@ __all__ = [
     "models",
     "MultiPinballLoss",
     "paired_difference",
+    "PairedDifference",
     "PinballLoss",
     "plotting",
     "Problem",
     "quantile_mlp",
     "reinitialize",
     "replicates",
+    "replicates_needed",
     "scratch",
     "set_seed",
     "sgd",
     "sign_accuracy",
     "Split",
+    "stats",
+    "supported_decimals",
     "tolerance_targets",
+    "tost",
     "training",
     "two_head_mlp",
     "within_tolerance",
