@@ -11,6 +11,7 @@ Organised by topic:
 * :mod:`companion.models` -- the seed's MLPs and optimizer
 * :mod:`companion.training` -- seeding, the fast training path and ``model.fit``
 * :mod:`companion.replicates` -- many replicates of one MLP trained side by side in one graph
+* :mod:`companion.runner` -- the experiment runner: recipes trained over replicates, one tidy table
 * :mod:`companion.plotting` -- learning curves and decision boundaries
 * :mod:`companion.stats` -- paired differences and their intervals, Holm, TOST, power, families of
   comparisons declared in advance, and the digits rule
@@ -25,14 +26,15 @@ Organised by topic:
 scikit-learn and matplotlib are imported by the functions that need them.
 """
 
-from . import (compare, datasets, gradients, information, losses, metrics, models, plotting, replicates, scratch,
-               stats, training)
+from . import (compare, datasets, gradients, information, losses, metrics, models, plotting, replicates, runner,
+               scratch, stats, training)
 from .compare import Problem, compare_losses, get_problem
 from .datasets import Split, contaminate, encode_labels, flip_labels
 from .information import cross_entropy, entropy, information_content, kl_divergence
 from .metrics import expected_calibration_error, interval_coverage, sign_accuracy, within_tolerance
 from .models import mlp, sgd
 from .replicates import fit_replicates
+from .runner import Recipe, Replicates, run_replicates
 from .stats import (Family, FamilyResult, PairedDifference, detectable_difference, format_estimate, format_interval,
                     format_mean, format_p_value, holm, paired_difference, replicates_needed, supported_decimals, tost)
 from .training import FitResult, class_weights, epochs_to_reach, fit, fit_keras, reinitialize, set_seed
@@ -98,8 +100,12 @@ __all__ = [
     "plotting",
     "Problem",
     "quantile_mlp",
+    "Recipe",
     "reinitialize",
+    "Replicates",
     "replicates",
+    "run_replicates",
+    "runner",
     "replicates_needed",
     "scratch",
     "set_seed",

@@ -2,9 +2,20 @@
 
 Examples
 --------
-Compare three losses on the seed's regression problem over ten seeds::
+Compare three losses on the seed's regression problem over ten replicates, each a new draw of
+the data, the initial weights and the batch order; every loss is compared with the first::
 
     python -m companion compare --problem regression --losses mse,mae,huber --seeds 10
+
+Thirty replicates from seed 500, with MAE as the reference, as JSON (paired differences, their
+95% intervals, raw and Holm-adjusted p-values, the share of replicates each loss wins)::
+
+    python -m companion compare --problem regression --losses mse,mae --seeds 30 --first-seed 500 \\
+        --reference mae --format json
+
+The seed tutorial's design (one data set, only the weights and batch order vary)::
+
+    python -m companion compare --problem circles --losses bce,hinge --same-data
 
 Your own data, as JSON::
 
@@ -15,9 +26,12 @@ classes weighted in the loss::
 
     python -m companion compare --problem breast_cancer --losses bce,focal --class-weight balanced
 
-Bad input (an unknown loss, a loss for another task, a missing file or column,
-non-numeric features, fewer than two classes) prints one line naming the problem
-and exits with status 2.
+On a CSV, each replicate is a new random train/test split (stratified for classification),
+text columns are one-hot encoded and scalers fitted on the training part only, incomplete rows
+are dropped (the first line says how many), and the differences use the corrected resampled
+t-test. Bad input (an unknown loss, a loss for another task, a missing file or column, an empty
+file, too few complete rows, a free-text column, fewer than two classes) prints one line naming
+the problem and exits with status 2.
 """
 
 import argparse
@@ -44,6 +58,16 @@ def _positive_int(text):
     return value
 
 
+def _non_negative_int(text):
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a non-negative integer, got {value}")
+    return value
+
+
 def build_parser():
     """Return the ``argparse`` parser of the ``companion`` command line."""
     parser = _Parser(prog="python -m companion", description="Helpers of the book 'Choosing Loss Functions'.")
@@ -61,14 +85,19 @@ def build_parser():
     compare.add_argument("--losses",
                          help="comma-separated Keras loss names (default: every loss for the task); "
                               f"known: {', '.join(LOSS_SPECS)}")
-    compare.add_argument("--seeds", type=_positive_int, default=10, help="number of seeds, 0..N-1 (default: 10)")
+    compare.add_argument("--seeds", type=_positive_int, default=10,
+                         help="number of replicates (default: 10); replicate r uses seed FIRST_SEED + r")
+    compare.add_argument("--first-seed", type=_non_negative_int, default=0, help="seed of the first replicate (default: 0)")
+    compare.add_argument("--same-data", action="store_true",
+                         help="keep the problem's own data for every replicate and vary only the initial weights and "
+                              "batch order (the seed tutorial's design; says nothing about new data). By default each "
+                              "replicate redraws the data: new samples from a generator, or a new random split of a "
+                              "data set or CSV (stratified for classification)")
+    compare.add_argument("--reference", help="the loss every other loss is compared with (default: the first listed)")
     compare.add_argument("--epochs", type=_positive_int,
                          help="training epochs (default: the seed tutorial's, 100 for a CSV)")
     compare.add_argument("--class-weight", choices=["balanced"],
                          help="weight each class by n / (k n_c) in the training loss (classification only)")
-    compare.add_argument("--side-by-side", action="store_true",
-                         help="train each loss's seeds side by side in one graph (faster; the same runs to float "
-                              "rounding, so the last digits of a score can differ from a run without it)")
     compare.add_argument("--format", choices=["table", "json"], default="table", help="output format")
     return parser
 
@@ -90,16 +119,35 @@ def main(argv=None):
                 raise ValueError(f"--losses names a loss twice: {args.losses}")
         if args.class_weight is not None and problem.task == "regression":
             raise ValueError("--class-weight applies to classification problems, not regression")
+        reference = losses[0] if args.reference is None else args.reference
+        reference = loss_spec(reference, problem.task)[0]
+        if reference not in [loss_spec(name, problem.task)[0] for name in losses]:
+            raise ValueError(f"--reference {args.reference} is not among the losses compared")
+        losses = [reference] + [name for name in losses if loss_spec(name, problem.task)[0] != reference]
     except ValueError as err:
         parser.exit(2, f"{parser.prog} {args.command}: error: {err}\n")
-    comparison = compare_losses(problem, losses, seeds=args.seeds, epochs=args.epochs,
-                                class_weight=args.class_weight, side_by_side=args.side_by_side)
+    comparison = compare_losses(problem, losses, seeds=args.seeds, first_seed=args.first_seed, epochs=args.epochs,
+                                class_weight=args.class_weight, same_data=args.same_data)
     if args.format == "json":
-        print(json.dumps(comparison.records(), indent=2))
+        print(json.dumps(comparison.records(reference), indent=2))
+        return 0
+    weights = ", class weights balanced" if args.class_weight else ""
+    first, last = comparison.seeds[0], comparison.seeds[-1]
+    design = "the problem's own data, new weights and batch order" if args.same_data else \
+        ("a new split of the data set" if problem.test == "corrected" else "new data") + \
+        ", new weights and batch order"
+    if problem.description:
+        print(problem.description)
+    print(f"{problem.name} ({problem.task}), {len(comparison.seeds)} replicates (seeds {first}..{last}: {design}), "
+          f"{args.epochs or problem.epochs} epochs{weights}")
+    if len(comparison.seeds) > 1 and len(losses) > 1:
+        test = {"t": "paired t-test", "corrected": "corrected resampled t-test (Nadeau and Bengio), "
+                "for repeated splits of one data set: verdicts hold on this data set"}
+        print(f"differences: loss - {reference} in the test score, {test[comparison.differences()[0]['test']]}; "
+              "Holm's adjustment over the comparisons with the reference; wins: replicates in which the loss "
+              "beats the reference")
+        print(comparison.paired_summary(reference).to_string())
     else:
-        weights = ", class weights balanced" if args.class_weight else ""
-        print(f"{problem.name} ({problem.task}), {len(comparison.seeds)} seeds, "
-              f"{args.epochs or problem.epochs} epochs{weights}")
         print(comparison.summary().to_string())
     return 0
 

@@ -31,8 +31,8 @@ import numpy as np
 from . import datasets as _datasets
 from .metrics import sign_accuracy
 from .models import mlp, sgd
-from .stats import (PairedDifference, _one_significant, format_estimate, format_mean,  # noqa: F401 (re-exported)
-                    format_p_value, paired_difference, supported_decimals)
+from .stats import (PairedDifference, _one_significant, format_estimate, format_interval,  # noqa: F401
+                    format_mean, format_p_value, holm, paired_difference, supported_decimals)
 from .training import class_weights, fit, fit_keras, reinitialize, set_seed
 
 
@@ -148,6 +148,16 @@ class Problem:
         The score of losses with 0/1 labels, when accuracy is the wrong one: ``"pr_auc"``
         (the area under the precision-recall curve, for imbalanced problems). ``None``
         keeps each loss spec's metric. Hinge-type losses keep the sign accuracy.
+    sampler : callable or None
+        ``sampler(seed)`` returns replicate ``seed``'s :class:`~companion.datasets.Split`
+        (:meth:`draw`); ``None`` for a problem of one fixed split.
+    test : {"t", "corrected"}
+        The paired test its replicates call for (:func:`companion.stats.paired_difference`):
+        ``"t"`` where each replicate is a new draw from a generator, ``"corrected"``
+        (Nadeau and Bengio's corrected resampled t) where replicates are new splits of one
+        finite data set, whose verdicts hold "on this data set".
+    description : str
+        One line about how the data were read (a CSV's dropped rows and encoded columns).
     """
 
     split: object
@@ -155,10 +165,31 @@ class Problem:
     epochs: int = 100
     published: dict = field(default_factory=dict)
     metric: object = None
+    sampler: object = field(default=None, repr=False)
+    test: str = "t"
+    description: str = ""
 
     @property
     def name(self):
         return self.split.name
+
+    def draw(self, seed):
+        """Return replicate ``seed`` of the problem: a new draw of its data (and split) from its source.
+
+        What is kept and what is redrawn is the generator's business
+        (:mod:`companion.datasets`: the true coefficients of the regression, the blob
+        centres, the bundled data sets, ...). The problem's own ``split`` is the seed
+        tutorial's draw, which is no replicate.
+
+        Raises
+        ------
+        ValueError
+            For a problem with one fixed split and no source to draw from.
+        """
+        if self.sampler is None:
+            raise ValueError(f"problem {self.name!r} has one fixed split and no source to draw replicates from; "
+                             "use same_data=True, or give run_replicates a function seed -> Split")
+        return self.sampler(seed)
 
     @property
     def task(self):
@@ -184,16 +215,20 @@ PUBLISHED = {
     },
 }
 
+# name: (draw(seed=None) -> Split, hidden layers, epochs, test). seed=None is the seed tutorial's own draw.
 _RECIPES = {
-    "regression": (_datasets.regression, (25,), 100),
-    "circles": (_datasets.circles, (50,), 200),
-    "blobs": (_datasets.blobs, (50,), 100),
+    "regression": (_datasets.regression, (25,), 100, "t"),
+    "circles": (_datasets.circles, (50,), 200, "t"),
+    "blobs": (_datasets.blobs, (50,), 100, "t"),
     # The problems of the part "Beyond the seeds": scikit-learn's bundled data and two generators.
-    "breast_cancer": (lambda: _datasets.imbalanced("breast_cancer", ratio=10), (50,), 60),
-    "imbalanced": (lambda: _datasets.imbalanced("classification", ratio=50), (50,), 30),
-    "digits": (_datasets.digits, (50,), 60),
-    "diabetes": (_datasets.diabetes, (10,), 60),
-    "heteroscedastic": (_datasets.heteroscedastic, (50,), 100),
+    # The make_classification problem subsamples one fixed pool, so its replicates are resplits too.
+    "breast_cancer": (lambda seed=None: _datasets.imbalanced("breast_cancer", ratio=10, seed=seed), (50,), 60,
+                      "corrected"),
+    "imbalanced": (lambda seed=None: _datasets.imbalanced("classification", ratio=50, seed=seed), (50,), 30,
+                   "corrected"),
+    "digits": (_datasets.digits, (50,), 60, "corrected"),
+    "diabetes": (_datasets.diabetes, (10,), 60, "corrected"),
+    "heteroscedastic": (_datasets.heteroscedastic, (50,), 100, "t"),
 }
 
 # Imbalanced problems are scored by the area under the precision-recall curve, not by accuracy.
@@ -223,7 +258,11 @@ def get_problem(name, target=None, task=None):
     -------
     problem : Problem
         Built-in problems use the seed's architecture and epochs; a CSV file gets
-        one hidden layer of 50 ReLU units and 100 epochs.
+        one hidden layer of 50 ReLU units and 100 epochs. ``problem.split`` is the seed
+        tutorial's own draw (for a CSV, a fixed shuffle); ``problem.draw(seed)`` is
+        replicate ``seed``: new data from a generator, or a new stratified split of a
+        finite data set (``problem.test == "corrected"``), with a CSV's encoders and
+        scalers fitted on the training part only.
 
     Examples
     --------
@@ -233,8 +272,9 @@ def get_problem(name, target=None, task=None):
     ('binary', (50,), 200)
     """
     if name in _RECIPES:
-        load, hidden, epochs = _RECIPES[name]
-        problem = Problem(load(), hidden, epochs, PUBLISHED.get(name, {}), _PROBLEM_METRICS.get(name))
+        load, hidden, epochs, test = _RECIPES[name]
+        problem = Problem(load(), hidden, epochs, PUBLISHED.get(name, {}), _PROBLEM_METRICS.get(name),
+                          sampler=lambda seed: load(seed=seed), test=test)
         if task is not None and task != problem.task:
             raise ValueError(f"problem {name!r} is a {problem.task} problem, not {task}")
         return problem
@@ -242,7 +282,9 @@ def get_problem(name, target=None, task=None):
         raise ValueError(f"unknown problem {name!r}; use one of {', '.join(PROBLEMS)} or a path to a CSV file")
     if target is None:
         raise ValueError("a CSV problem needs --target COLUMN")
-    return Problem(_datasets.from_csv(name, target, task=task), (50,), 100, {})
+    table = _datasets.read_csv_table(name, target, task=task)
+    return Problem(_datasets.csv_split(table), (50,), 100, {}, sampler=lambda seed: _datasets.csv_split(table, seed=seed),
+                   test="corrected", description=table.summary())
 
 
 def default_losses(task):
@@ -356,8 +398,9 @@ def run(problem, loss, seed, epochs=None, metrics=None, build=None, fast=True, c
         return fit_keras(model, split, epochs or problem.epochs, class_weight=class_weight)
     # Train a per-recipe template that starts from this seed's fresh weights, so that every seed
     # reuses one compiled graph instead of tracing its own; the result is the same run.
-    key = _template_key(problem, loss, metrics, build)
-    template = _TEMPLATES.setdefault(key, model)
+    from .runner import _fingerprint
+
+    template = _TEMPLATES.setdefault(_fingerprint(model), model)
     if template is not model:
         reinitialize(template, model.get_weights())
     return fit(template, split, epochs or problem.epochs, class_weight=class_weight)
@@ -366,37 +409,20 @@ def run(problem, loss, seed, epochs=None, metrics=None, build=None, fast=True, c
 _TEMPLATES = {}
 
 
-def _side_by_side(problem, loss, seeds, epochs, build):
-    """Every seed's run of one loss, trained side by side; ``None`` if its model does not allow it."""
-    from .replicates import fit_replicates, unsupported
-
-    def recipe():
-        return (build or build_model)(problem, loss, None)
-
-    split = encoded_split(problem, loss)
-    if unsupported(recipe(), split) is not None:
-        return None
-    return fit_replicates(recipe, split, seeds, epochs or problem.epochs, jit_compile=False)
+LOWER_IS_BETTER = ("mse", "mae", "loss")
+"""Scores for which a lower value is better; every other score (accuracy, PR-AUC) is higher-is-better."""
 
 
-def _template_key(problem, loss, metrics, build):
-    metric_names = None if metrics is None else tuple(getattr(m, "__name__", repr(m)) for m in metrics)
-    split = problem.split
-    return (problem.name, problem.task, problem.hidden, split.n_features, split.n_classes,
-            loss_spec(loss, problem.task)[0], metric_names, problem.metric, build)
+def higher_is_better(metric):
+    """Whether a higher value of ``metric`` is better: ``False`` for errors and losses.
 
-
-
-
-def _show_progress(progress):
-    if progress is not None:
-        return bool(progress)
-    setting = os.environ.get("COMPANION_PROGRESS", "auto").lower()
-    if setting in ("0", "false", "no", "off"):
-        return False
-    if setting in ("1", "true", "yes", "on"):
-        return True
-    return sys.stderr.isatty()
+    Examples
+    --------
+    >>> from companion.compare import higher_is_better
+    >>> higher_is_better("mse"), higher_is_better("accuracy")
+    (False, True)
+    """
+    return str(metric) not in LOWER_IS_BETTER and not str(metric).endswith("_loss")
 
 
 @dataclass(frozen=True)
@@ -412,11 +438,16 @@ class Comparison:
     results : dict of str to list of FitResult
         Every run, per loss, in seed order: for learning curves.
     seeds : tuple of int
+    runs : companion.runner.Replicates
+        Every score of every replicate (one row per loss and replicate).
+    problem : Problem
     """
 
     table: object
     results: dict
     seeds: tuple
+    runs: object = field(default=None, repr=False)
+    problem: object = field(default=None, repr=False)
 
     def scores(self, loss, part="test"):
         """Return the final scores of ``loss`` on ``part``, one per seed in seed order.
@@ -439,7 +470,10 @@ class Comparison:
         return np.array([getattr(r, part)[metric] for r in self.results[loss]])
 
     def paired(self, a, b, part="test", confidence=0.95):
-        """Compare two losses of this comparison seed by seed (:func:`~companion.stats.paired_difference`).
+        """Compare two losses of this comparison replicate by replicate (:func:`~companion.stats.paired_difference`).
+
+        The test is the problem's (``Problem.test``): the paired t-test, or the corrected
+        resampled t-test when the replicates are new splits of one finite data set.
 
         Parameters
         ----------
@@ -452,7 +486,55 @@ class Comparison:
         -------
         result : PairedDifference
         """
-        return paired_difference(self.scores(a, part), self.scores(b, part), confidence)
+        return paired_difference(self.scores(a, part), self.scores(b, part), confidence, **self._test())
+
+    def _test(self):
+        problem = self.problem
+        if problem is None or problem.test == "t" or (self.runs is not None and self.runs.same_data):
+            return {}
+        split = problem.split
+        return {"test": problem.test, "n_train": len(split.X_train), "n_test": len(split.X_test)}
+
+    def differences(self, reference=None):
+        """Each loss's paired difference from ``reference`` in the test score, with raw and Holm-adjusted p.
+
+        The family is every other loss against the reference, so Holm's adjustment runs over
+        those ``k - 1`` tests (:func:`~companion.stats.holm`).
+
+        Parameters
+        ----------
+        reference : str, optional
+            A loss of the comparison; by default the first.
+
+        Returns
+        -------
+        rows : list of dict
+            One per other loss: ``loss``, ``metric``, ``paired_difference`` (loss − reference, in
+            the metric's units), ``ci_low``, ``ci_high`` (95%, unadjusted), ``p_value``,
+            ``p_holm``, ``n``, ``sd_diff``, ``share_better`` (the share of replicates in which the
+            loss beats the reference, in the metric's direction) and ``test``.
+        """
+        losses = list(self.results)
+        reference = losses[0] if reference is None else loss_spec(reference)[0]
+        if reference not in losses:
+            raise ValueError(f"reference {reference!r} is not in this comparison; it has: {', '.join(losses)}")
+        metrics = self.table.set_index("loss")["metric"]
+        rows = []
+        for loss in losses:
+            if loss == reference:
+                continue
+            if metrics[loss] != metrics[reference]:
+                raise ValueError(f"{loss} is scored by {metrics[loss]} and {reference} by {metrics[reference]}: "
+                                 "a paired difference needs one score; choose losses with the same metric")
+            a, b = self.scores(loss), self.scores(reference)
+            d = paired_difference(a, b, **self._test())
+            better = (a - b > 0) if higher_is_better(metrics[loss]) else (a - b < 0)
+            rows.append({"loss": loss, "metric": metrics[loss], "paired_difference": d.mean, "ci_low": d.ci_low,
+                         "ci_high": d.ci_high, "p_value": d.p_value, "n": d.n, "sd_diff": d.sd,
+                         "share_better": float(np.mean(better)), "test": d.test, "_pair": d})
+        for row, p in zip(rows, holm([r["p_value"] for r in rows]) if rows else []):
+            row["p_holm"] = float(p)
+        return rows
 
     def summary(self, max_decimals=3):
         """Return the table for display: ``mean ± sd`` at the digits each mean supports.
@@ -476,9 +558,47 @@ class Comparison:
                 out[f"published {part}"] = [f"{v:.3f}" if v == v else "—" for v in t[f"published_{part}"]]
         return out.set_index("loss")
 
-    def records(self):
-        """Return the table as a list of dicts rounded to 6 decimals (the CLI's JSON)."""
+    def paired_summary(self, reference=None):
+        """The command line's table: each loss's test mean ± standard error, and its paired difference.
+
+        Columns: ``test (mean ± se)``; for every loss but the reference, the difference from
+        the reference with its 95% interval, the raw and the Holm-adjusted p, and the share of
+        replicates in which the loss beats the reference. Digits follow the standard errors.
+        """
+        import pandas as pd
+
+        n = len(self.seeds)
+        rows = {r["loss"]: r for r in (self.differences(reference) if len(self.results) > 1 and n > 1 else [])}
+        out = []
+        for loss in self.results:
+            test = self.scores(loss)
+            se = test.std(ddof=1) / math.sqrt(n) if n > 1 else 0.0
+            mean = format_estimate(test.mean(), test.std(ddof=1), n, spread=False) if n > 1 else f"{test[0]:.3f}"
+            row = {"loss": loss, "metric": self.table.set_index("loss").loc[loss, "metric"],
+                   "test (mean ± se)": f"{mean} ± {_one_significant(se, 3 + 1)}" if n > 1 else mean}
+            if loss in rows:
+                r = rows[loss]
+                d = r["_pair"]
+                row["difference (95% CI)"] = format_interval(d.mean, d.ci_low, d.ci_high, d.se, n=n, confidence=None)
+                row["p"] = format_p_value(r["p_value"])
+                row["Holm p"] = format_p_value(r["p_holm"])
+                row["wins"] = f"{round(r['share_better'] * n)} of {n}"
+            else:
+                row.update({"difference (95% CI)": "reference" if rows else "", "p": "", "Holm p": "", "wins": ""})
+            out.append(row)
+        return pd.DataFrame(out).set_index("loss")
+
+    def records(self, reference=None):
+        """Return the table as a list of dicts rounded to 6 decimals (the CLI's JSON).
+
+        Every row has ``loss, metric, train_mean, train_std, test_mean, test_std``; with two or
+        more losses and replicates, every row but the reference's adds the fields of
+        :meth:`differences` (``paired_difference, ci_low, ci_high, p_value, p_holm, n, sd_diff,
+        share_better, test``).
+        """
         keep_published = self.table["published_train"].notna().any()
+        paired = {r["loss"]: r for r in (self.differences(reference)
+                                         if len(self.results) > 1 and len(self.seeds) > 1 else [])}
         rows = []
         for row in self.table.to_dict("records"):
             record = {k: row[k] for k in ("loss", "metric")}
@@ -486,13 +606,25 @@ class Comparison:
             if keep_published:
                 for k in ("published_train", "published_test"):
                     record[k] = None if math.isnan(row[k]) else float(row[k])
+            if row["loss"] in paired:
+                p = paired[row["loss"]]
+                record.update({k: round(float(p[k]), 6) for k in ("paired_difference", "ci_low", "ci_high", "sd_diff",
+                                                                  "share_better")})
+                record.update({"p_value": float(p["p_value"]), "p_holm": float(p["p_holm"]), "n": int(p["n"]),
+                               "test": p["test"]})
             rows.append(record)
         return rows
 
 
 def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast=True, progress=None,
-                   class_weight=None, side_by_side=False):
-    """Train one recipe with several losses over several seeds and tabulate the scores.
+                   class_weight=None, side_by_side=True, first_seed=0, same_data=False):
+    """Train one recipe with several losses over several replicates and tabulate the scores.
+
+    Replicate ``r`` (seed ``first_seed + r``) redraws the problem's data
+    (:meth:`Problem.draw`), its initial weights and its batch order; every loss of a
+    replicate shares them (:func:`companion.runner.run_replicates` does the training).
+    ``same_data=True`` keeps the seed tutorial's own draw and varies only the weights and
+    the batch order, which reproduces its published table but says nothing about new data.
 
     Parameters
     ----------
@@ -502,12 +634,13 @@ def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast
     losses : list of str, optional
         Keras loss names; defaults to every loss for the problem's task.
     seeds : int or iterable of int, default=10
-        ``n`` means seeds ``0..n-1``. At least one.
+        ``n`` means the replicates ``first_seed .. first_seed + n - 1``. At least one.
     epochs : int, optional
         Defaults to the problem's (the seed tutorial's) epochs.
     build : callable, optional
         ``build(problem, loss, metrics)`` returning a compiled model; defaults to
-        the seed's recipe, :func:`build_model`.
+        the seed's recipe, :func:`build_model`. It receives the problem with the
+        replicate's data as ``problem.split``.
     fast : bool, default=True
         Use :func:`companion.training.fit` (one compiled graph per run) or plain ``model.fit``.
     progress : bool, optional
@@ -517,13 +650,20 @@ def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast
     class_weight : "balanced" or dict, optional
         Weight the classes in every training loss, as ``model.fit(class_weight=...)``
         (:func:`companion.training.class_weights`). Classification problems only.
+    side_by_side : bool, default=True
+        Train each loss's replicates side by side when its model allows
+        (:func:`companion.replicates.fit_replicates`).
+    first_seed : int, default=0
+    same_data : bool, default=False
+        Keep the problem's own split for every replicate.
 
     Returns
     -------
     comparison : Comparison
         ``comparison.table`` (a DataFrame of means and standard deviations of the
         final scores of the loss spec's metric), ``comparison.results`` (every
-        :class:`~companion.training.FitResult`) and ``comparison.summary()`` for display.
+        :class:`~companion.training.FitResult`), ``comparison.summary()`` for display,
+        and ``comparison.differences()`` (paired differences from a reference, Holm-adjusted).
 
     Examples
     --------
@@ -533,13 +673,11 @@ def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast
     ['loss', 'metric', 'train_mean', 'train_std', 'test_mean', 'test_std']
     """
     import pandas as pd
-    from tqdm import tqdm
+
+    from .runner import Recipe, run_replicates
 
     if isinstance(problem, str):
         problem = get_problem(problem)
-    seeds = tuple(range(seeds)) if isinstance(seeds, (int, np.integer)) else tuple(int(s) for s in seeds)
-    if not seeds:
-        raise ValueError("seeds must name at least one seed")
     if losses is None:
         losses = default_losses(problem.task)
     if isinstance(losses, str):
@@ -553,30 +691,37 @@ def compare_losses(problem, losses=None, seeds=10, epochs=None, build=None, fast
         if problem.task == "regression":
             raise ValueError("class weights apply to classification problems, not regression")
         class_weights(problem.split.y_train, class_weight)  # a bad value fails here, before any training
-    rows, results = [], {}
-    with tqdm(total=len(names) * len(seeds), disable=not _show_progress(progress), desc=problem.name) as bar:
-        for name in names:
-            metric = metric_of(problem, name)
-            runs = _side_by_side(problem, name, seeds, epochs, build) \
-                if fast and side_by_side and class_weight is None else None
-            if runs is not None:
-                bar.update(len(seeds))
-            else:
-                runs = []
-                for seed in seeds:
-                    runs.append(run(problem, name, seed, epochs=epochs, build=build, fast=fast,
-                                    class_weight=class_weight))
-                    bar.update()
-            results[name] = runs
-            metric_key = metric if metric in runs[0].train else "loss"
-            train = np.array([r.train[metric_key] for r in runs])
-            test = np.array([r.test[metric_key] for r in runs])
-            ddof = 1 if len(runs) > 1 else 0
-            published = problem.published.get(name, (math.nan, math.nan))
-            rows.append({
-                "loss": name, "metric": metric_key,
-                "train_mean": train.mean(), "train_std": train.std(ddof=ddof),
-                "test_mean": test.mean(), "test_std": test.std(ddof=ddof),
-                "published_train": published[0], "published_test": published[1],
-            })
-    return Comparison(pd.DataFrame(rows), results, seeds)
+    if isinstance(seeds, (int, np.integer)) and not isinstance(seeds, bool):
+        seeds_arg = int(seeds)
+    else:
+        seeds_arg = tuple(int(s) for s in seeds)
+        if not seeds_arg:
+            raise ValueError("seeds must name at least one seed")
+
+    def recipe(name):
+        model = None
+        if build is not None:
+            def model(split, name=name):
+                return build(replace(problem, split=split), name, None)
+        return Recipe(name, model=model, class_weight=class_weight)
+
+    runs = run_replicates({name: recipe(name) for name in names}, problem, seeds_arg, first_seed, epochs=epochs,
+                          same_data=same_data, side_by_side=side_by_side and fast, fast=fast, progress=progress)
+    rows = []
+    for name in names:
+        metric = metric_of(problem, name)
+        metric_key = metric if f"test_{metric}" in runs.table.columns \
+            and runs.table.loc[runs.table["recipe"] == name, f"test_{metric}"].notna().all() else "loss"
+        if build is not None:  # a reader's build compiles its own metrics: score by its first one
+            keys = [k for k in runs.results[name][0].test if k != "loss"]
+            metric_key = metric if metric in keys else (keys[0] if keys else "loss")
+        train, test = runs.scores(name, f"train_{metric_key}"), runs.scores(name, f"test_{metric_key}")
+        ddof = 1 if len(test) > 1 else 0
+        published = problem.published.get(name, (math.nan, math.nan)) if same_data else (math.nan, math.nan)
+        rows.append({
+            "loss": name, "metric": metric_key,
+            "train_mean": train.mean(), "train_std": train.std(ddof=ddof),
+            "test_mean": test.mean(), "test_std": test.std(ddof=ddof),
+            "published_train": published[0], "published_test": published[1],
+        })
+    return Comparison(pd.DataFrame(rows), runs.results, runs.seeds, runs, problem)

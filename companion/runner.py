@@ -60,8 +60,9 @@ class Recipe:
         sample, or a configured loss object such as
         ``keras.losses.CategoricalCrossentropy(label_smoothing=0.1)``.
     model : callable, optional
-        ``model(split)`` returning an uncompiled Keras model for the replicate's
-        data. By default the problem's MLP (:func:`companion.models.mlp` with the
+        ``model(split)`` returning a Keras model for the replicate's data, with labels
+        encoded as ``labels`` says. The runner compiles it with ``loss``, ``optimizer``
+        and ``metrics``, unless it comes back compiled (then it keeps its own). By default the problem's MLP (:func:`companion.models.mlp` with the
         problem's hidden layers) with the output activation below.
     activation : str or None, optional
         Output activation of the default MLP. By default the one the loss expects:
@@ -308,7 +309,7 @@ class Replicates:
 
 
 def run_replicates(recipes, data, seeds=10, first_seed=0, *, epochs=None, same_data=False, scoring=None,
-                   predictions=False, side_by_side=True, progress=None):
+                   predictions=False, side_by_side=True, fast=True, progress=None):
     """Train every recipe on every replicate of a problem and return every score.
 
     Replicate ``seed`` draws its data with ``data.draw(seed)`` (or ``data(seed)``),
@@ -346,6 +347,9 @@ def run_replicates(recipes, data, seeds=10, first_seed=0, *, epochs=None, same_d
         Train the replicates of a recipe side by side in one graph when its model
         allows (:func:`companion.replicates.fit_replicates`), else one by one
         (:func:`companion.training.fit`); both give the same run to float rounding.
+    fast : bool, default=True
+        ``False`` trains every run with plain ``model.fit``
+        (:func:`companion.training.fit_keras`), one replicate at a time.
     progress : bool, optional
         A progress bar on stderr; by default only at a terminal and when
         ``COMPANION_PROGRESS`` is not ``0``.
@@ -412,6 +416,8 @@ def run_replicates(recipes, data, seeds=10, first_seed=0, *, epochs=None, same_d
 
                 if recipe.model is not None:
                     model = recipe.model(split)
+                    if getattr(model, "compiled", False):  # the reader compiled it: keep their loss and metrics
+                        return model
                 else:
                     outputs_ = split.n_classes if task == "multiclass" else 1
                     model = mlp(split.n_features, hidden=hidden, outputs=outputs_, activation=activation)
@@ -419,7 +425,7 @@ def run_replicates(recipes, data, seeds=10, first_seed=0, *, epochs=None, same_d
                 return model
 
             runs = _train(build, [encoded[s] for s in seeds], seeds, recipe.epochs or default_epochs,
-                          recipe.class_weight, side_by_side, bar)
+                          recipe.class_weight, side_by_side and fast, fast, bar)
             results[name] = runs
             model = build() if scoring or predictions else None
             kept = []
@@ -463,10 +469,10 @@ def _encode(split, labels, k):
     return replace(split, y_train=encode_labels(split.y_train, labels, k), y_test=encode_labels(split.y_test, labels, k))
 
 
-def _train(build, splits, seeds, epochs, class_weight, side_by_side, bar):
+def _train(build, splits, seeds, epochs, class_weight, side_by_side, fast, bar):
     """Every seed's run of one recipe: side by side when its model allows, else one compiled model reused."""
     from .replicates import fit_replicates, unsupported
-    from .training import fit, reinitialize, set_seed
+    from .training import fit, fit_keras, reinitialize, set_seed
 
     if side_by_side and class_weight is None:
         set_seed(seeds[0])
@@ -478,6 +484,10 @@ def _train(build, splits, seeds, epochs, class_weight, side_by_side, bar):
     for seed, split in zip(seeds, splits):
         set_seed(seed)
         model = build(split)
+        if not fast:
+            runs.append(fit_keras(model, split, epochs, class_weight=class_weight))
+            bar.update()
+            continue
         template = _TEMPLATES.setdefault(_fingerprint(model), model)
         if template is not model:
             reinitialize(template, model.get_weights())
