@@ -283,7 +283,8 @@ def get_problem(name, target=None, task=None):
     if target is None:
         raise ValueError("a CSV problem needs --target COLUMN")
     table = _datasets.read_csv_table(name, target, task=task)
-    return Problem(_datasets.csv_split(table), (50,), 100, {}, sampler=lambda seed: _datasets.csv_split(table, seed=seed),
+    return Problem(_datasets.csv_split(table, seed=0), (50,), 100, {},
+                   sampler=lambda seed: _datasets.csv_split(table, seed=seed),
                    test="corrected", description=table.summary())
 
 
@@ -409,6 +410,9 @@ def run(problem, loss, seed, epochs=None, metrics=None, build=None, fast=True, c
 _TEMPLATES = {}
 
 
+# Scores that measure the same thing on different label formats: a paired difference may cross them.
+_SAME_SCORE = {"sign_accuracy": "accuracy"}
+
 LOWER_IS_BETTER = ("mse", "mae", "loss")
 """Scores for which a lower value is better; every other score (accuracy, PR-AUC) is higher-is-better."""
 
@@ -509,7 +513,9 @@ class Comparison:
         Returns
         -------
         rows : list of dict
-            One per other loss: ``loss``, ``metric``, ``paired_difference`` (loss − reference, in
+            One per other loss scored by the reference's measure (accuracy and the sign accuracy
+            of ±1 labels are one measure; a loss scored by another, such as hinge on a problem
+            scored by PR-AUC, has no row): ``loss``, ``metric``, ``paired_difference`` (loss − reference, in
             the metric's units), ``ci_low``, ``ci_high`` (95%, unadjusted), ``p_value``,
             ``p_holm``, ``n``, ``sd_diff``, ``share_better`` (the share of replicates in which the
             loss beats the reference, in the metric's direction) and ``test``.
@@ -523,9 +529,8 @@ class Comparison:
         for loss in losses:
             if loss == reference:
                 continue
-            if metrics[loss] != metrics[reference]:
-                raise ValueError(f"{loss} is scored by {metrics[loss]} and {reference} by {metrics[reference]}: "
-                                 "a paired difference needs one score; choose losses with the same metric")
+            if _SAME_SCORE.get(metrics[loss], metrics[loss]) != _SAME_SCORE.get(metrics[reference], metrics[reference]):
+                continue  # scored by another measure (hinge's sign accuracy against PR-AUC): no paired difference
             a, b = self.scores(loss), self.scores(reference)
             d = paired_difference(a, b, **self._test())
             better = (a - b > 0) if higher_is_better(metrics[loss]) else (a - b < 0)
@@ -584,7 +589,9 @@ class Comparison:
                 row["Holm p"] = format_p_value(r["p_holm"])
                 row["wins"] = f"{round(r['share_better'] * n)} of {n}"
             else:
-                row.update({"difference (95% CI)": "reference" if rows else "", "p": "", "Holm p": "", "wins": ""})
+                ref = next(iter(self.results)) if reference is None else loss_spec(reference)[0]
+                text = "reference" if loss == ref else "another score"
+                row.update({"difference (95% CI)": text if rows else "", "p": "", "Holm p": "", "wins": ""})
             out.append(row)
         return pd.DataFrame(out).set_index("loss")
 

@@ -444,8 +444,9 @@ def _compile(recipe, epochs, batch_size, jit_compile):
                 return (i + 1, *step(params, velocity, totals, xb, yb))
 
             totals = tf.zeros((reps, 1 + len(metrics)))
-            _, params, velocity, totals = tf.while_loop(
-                lambda i, *_: i < full, batch_body, (tf.constant(0), params, velocity, totals))
+            if full:  # (a training set smaller than one batch has only the short batch)
+                _, params, velocity, totals = tf.while_loop(
+                    lambda i, *_: i < full, batch_body, (tf.constant(0), params, velocity, totals))
             if rest:  # the short last batch, with its own static shape
                 index = order[:, full * batch_size:]
                 xb, yb = tf.gather(x, index, batch_dims=1), tf.gather(y, index, batch_dims=1)

@@ -158,6 +158,8 @@ def _data_source(data, same_data):
     if isinstance(data, str):
         data = get_problem(data)
     if isinstance(data, Problem):
+        if data.sampler is None:  # a problem of one fixed split (a reader's own): nothing to redraw
+            same_data = True
         return ((lambda seed: data.split) if same_data else data.draw), data, bool(same_data)
     if hasattr(data, "X_train"):
         return (lambda seed: data), None, True
@@ -326,7 +328,9 @@ def run_replicates(recipes, data, seeds=10, first_seed=0, *, epochs=None, same_d
     data : Problem, str, Split or callable
         A built-in problem (or its name, see :func:`companion.compare.get_problem`),
         whose ``draw(seed)`` redraws the data; a function ``seed -> Split`` that
-        draws the reader's own replicate; or one fixed :class:`~companion.datasets.Split`.
+        draws the reader's own replicate; or one fixed :class:`~companion.datasets.Split`
+        (or a :class:`~companion.compare.Problem` built on one), for which only the
+        initial weights and the batch order vary (``Replicates.same_data`` is then ``True``).
     seeds : int or sequence of int, default=10
         ``n`` means the replicates ``first_seed .. first_seed + n - 1``.
     first_seed : int, default=0
@@ -396,7 +400,8 @@ def run_replicates(recipes, data, seeds=10, first_seed=0, *, epochs=None, same_d
     default_epochs = epochs or (problem.epochs if isinstance(problem, Problem) else 100)
 
     rows, results, outputs = [], {}, ({} if predictions else None)
-    with tqdm(total=len(recipes) * len(seeds), disable=not _show_progress(progress), desc="replicates") as bar:
+    with tqdm(total=len(recipes) * len(seeds), disable=not _show_progress(progress),
+              desc=problem.name if isinstance(problem, Problem) else "replicates") as bar:
         for name, recipe in recipes.items():
             activation, labels = recipe.resolved(task)
             if recipe.class_weight is not None and task == "regression":

@@ -205,13 +205,15 @@ def test_build_model_follows_the_spec(problem_name, loss, units, activation, met
 
 @pytest.fixture(scope="module")
 def regression_cmp():
-    return cp.compare_losses("regression", ["mse", "huber"], seeds=SEEDS, epochs=EPOCHS, progress=False)
+    # The seed tutorial's design (one data set), one fit at a time: each run is compare.run's.
+    return cp.compare_losses("regression", ["mse", "huber"], seeds=SEEDS, epochs=EPOCHS, progress=False,
+                             same_data=True, side_by_side=False)
 
 
 @pytest.fixture(scope="module")
 def circles_cmp():
     return cp.compare_losses("circles", ["binary_crossentropy", "hinge"], seeds=SEEDS, epochs=EPOCHS,
-                             progress=False)
+                             progress=False, same_data=True)
 
 
 @pytest.fixture(scope="module")
@@ -335,7 +337,8 @@ def test_records(regression_cmp):
 
 
 def test_compare_losses_accepts_explicit_seeds_and_a_single_loss():
-    comparison = cp.compare_losses("regression", "mse", seeds=[1, 0], epochs=EPOCHS, progress=False)
+    comparison = cp.compare_losses("regression", "mse", seeds=[1, 0], epochs=EPOCHS, progress=False, same_data=True,
+                                   side_by_side=False)
     assert comparison.seeds == (1, 0)
     assert comparison.table["loss"].tolist() == ["mean_squared_error"]
     assert comparison.results["mean_squared_error"][0] == compare.run("regression", "mse", 1, epochs=EPOCHS)
@@ -348,7 +351,7 @@ def test_compare_losses_accepts_explicit_seeds_and_a_single_loss():
         ({"losses": ["huber", "huber"]}, "losses are repeated"),
         ({"losses": []}, "losses must name at least one loss"),
         ({"losses": ["mse", "hinge"]}, "loss 'hinge' is for binary problems, not regression"),
-        ({"losses": ["mse"], "seeds": 0}, "seeds must name at least one seed"),
+        ({"losses": ["mse"], "seeds": 0}, "seeds must be at least 1"),
         ({"losses": ["mse"], "seeds": []}, "seeds must name at least one seed"),
     ],
 )
@@ -387,16 +390,6 @@ def test_progress_bar_on_request(monkeypatch, capfd):
     out, err = capfd.readouterr()
     assert out == ""
     assert "regression" in err and f"{SEEDS}/{SEEDS}" in err
-
-
-@pytest.mark.parametrize(
-    "setting, progress, shown",
-    [("0", None, False), ("off", None, False), ("1", None, True), ("yes", None, True), ("auto", None, False),
-     ("0", True, True), ("1", False, False)],
-)
-def test_progress_setting(monkeypatch, setting, progress, shown):
-    monkeypatch.setenv("COMPANION_PROGRESS", setting)
-    assert compare._show_progress(progress) is shown  # "auto": stderr is captured, not a terminal
 
 
 # ---------------------------------------------------------------- class weights and problem metrics
@@ -481,23 +474,28 @@ def run_cli(capsys, *args):
     return code, out, err
 
 
+HEADER = ["metric", "test", "(mean", "±", "se)", "difference", "(95%", "CI)", "p", "Holm", "p", "wins"]
+PAIRED_FIELDS = {"paired_difference", "ci_low", "ci_high", "p_value", "p_holm", "n", "sd_diff", "share_better", "test"}
+
+
 def test_cli_table_on_regression(capsys):
     code, out, err = run_cli(capsys, "--problem", "regression", "--losses", "mse,huber",
                              "--seeds", str(SEEDS), "--epochs", str(EPOCHS))
     assert code == 0 and err == ""
     lines = out.splitlines()
-    assert lines[0] == f"regression (regression), {SEEDS} seeds, {EPOCHS} epochs"
-    assert lines[1].split() == ["metric", "train", "test", "published", "train", "published", "test"]
-    assert lines[3].split()[:2] == ["mean_squared_error", "mse"]
-    assert lines[3].split()[-2:] == ["0.000", "0.001"]
-    assert lines[4].split()[0] == "huber" and lines[4].split()[-2:] == ["—", "—"]
-    assert len(lines) == 5
+    assert lines[0] == (f"regression (regression), {SEEDS} replicates (seeds 0..{SEEDS - 1}: new data, new weights "
+                        f"and batch order), {EPOCHS} epochs")
+    assert lines[1].startswith("differences: loss - mean_squared_error in the test score, paired t-test; Holm")
+    assert lines[2].split() == HEADER
+    assert lines[4].split()[:2] == ["mean_squared_error", "mse"] and lines[4].split()[-1] == "reference"
+    assert lines[5].split()[0] == "huber" and lines[5].split()[-2:] == [f"of", str(SEEDS)]
+    assert len(lines) == 6
 
 
 def test_cli_default_losses_on_circles(capsys):
     code, out, _ = run_cli(capsys, "--problem", "circles", "--seeds", str(SEEDS), "--epochs", str(EPOCHS))
     assert code == 0
-    rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[3:]}
+    rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[4:]}
     assert rows == {"binary_crossentropy": "accuracy", "hinge": "sign_accuracy", "squared_hinge": "sign_accuracy"}
 
 
@@ -507,20 +505,72 @@ def test_cli_json_on_blobs_matches_compare_losses(capsys):
     assert code == 0
     records = json.loads(out)
     assert [r["loss"] for r in records] == ["categorical_crossentropy", "kl_divergence"]
-    for record in records:
-        assert set(record) == {"loss", "metric", "train_mean", "train_std", "test_mean", "test_std",
-                               "published_train", "published_test"}
-        assert record["metric"] == "accuracy"
-    assert (records[1]["published_train"], records[1]["published_test"]) == (0.822, 0.822)
-    expected = cp.compare_losses("blobs", ["categorical_crossentropy"], seeds=SEEDS, epochs=EPOCHS, progress=False)
+    base = {"loss", "metric", "train_mean", "train_std", "test_mean", "test_std"}
+    assert set(records[0]) == base and set(records[1]) == base | PAIRED_FIELDS
+    assert all(record["metric"] == "accuracy" for record in records)
+    expected = cp.compare_losses("blobs", ["categorical_crossentropy", "kld"], seeds=SEEDS, epochs=EPOCHS,
+                                 progress=False)
     assert records[0]["test_mean"] == round(float(expected.table["test_mean"][0]), 6)
+    d = expected.paired("kl_divergence", "categorical_crossentropy")
+    assert records[1]["paired_difference"] == round(d.mean, 6) and records[1]["p_value"] == d.p_value
+
+
+def test_cli_same_data_keeps_the_seed_tutorials_draw_and_its_published_numbers(capsys):
+    code, out, _ = run_cli(capsys, "--problem", "blobs", "--losses", "categorical_crossentropy,kld",
+                           "--seeds", str(SEEDS), "--epochs", str(EPOCHS), "--format", "json", "--same-data")
+    assert code == 0
+    records = json.loads(out)
+    assert (records[1]["published_train"], records[1]["published_test"]) == (0.822, 0.822)
+    expected = cp.compare_losses("blobs", ["categorical_crossentropy", "kld"], seeds=SEEDS, epochs=EPOCHS,
+                                 progress=False, same_data=True)
+    assert records[0]["test_mean"] == round(float(expected.table["test_mean"][0]), 6)
+    redrawn = cp.compare_losses("blobs", ["categorical_crossentropy"], seeds=SEEDS, epochs=EPOCHS, progress=False)
+    assert records[0]["test_mean"] != round(float(redrawn.table["test_mean"][0]), 6)
+    code, out, _ = run_cli(capsys, "--problem", "blobs", "--losses", "categorical_crossentropy",
+                           "--seeds", str(SEEDS), "--epochs", str(EPOCHS), "--same-data")
+    assert "the problem's own data, new weights and batch order" in out.splitlines()[0]
+
+
+def test_cli_the_acceptance_command_prints_the_paired_fields(capsys):
+    args = ["--problem", "regression", "--losses", "mean_squared_error,mean_absolute_error", "--seeds", "30",
+            "--first-seed", "500", "--epochs", str(EPOCHS)]
+    code, out, _ = run_cli(capsys, *args, "--format", "json")
+    assert code == 0
+    reference, mae = json.loads(out)
+    assert PAIRED_FIELDS <= set(mae) and not PAIRED_FIELDS & set(reference)
+    assert mae["n"] == 30 and mae["test"] == "t" and mae["ci_low"] < mae["paired_difference"] < mae["ci_high"]
+    assert mae["p_holm"] == mae["p_value"]  # a family of one comparison
+    assert 0 <= mae["share_better"] <= 1
+    cmp = cp.compare_losses("regression", ["mse", "mae"], seeds=30, first_seed=500, epochs=EPOCHS, progress=False)
+    assert cmp.seeds == tuple(range(500, 530))
+    assert mae["test_mean"] == round(float(cmp.table["test_mean"][1]), 6)
+    a, b = cmp.scores("mean_absolute_error"), cmp.scores("mean_squared_error")
+    assert mae["share_better"] == round(float(np.mean(a < b)), 6)  # lower MSE is better
+    code, out, _ = run_cli(capsys, *args)
+    assert code == 0
+    assert out.splitlines()[0].startswith("regression (regression), 30 replicates (seeds 500..529: new data")
+    assert out.splitlines()[-1].split()[0] == "mean_absolute_error"
+    assert out.splitlines()[-1].split()[-3:] == [str(round(mae["share_better"] * 30)), "of", "30"]
+
+
+def test_cli_reference_is_compared_against_every_other_loss(capsys):
+    code, out, _ = run_cli(capsys, "--problem", "regression", "--losses", "mse,mae,huber", "--reference", "mae",
+                           "--seeds", "3", "--epochs", str(EPOCHS), "--format", "json")
+    assert code == 0
+    records = json.loads(out)
+    assert [r["loss"] for r in records] == ["mean_absolute_error", "mean_squared_error", "huber"]
+    assert "p_holm" not in records[0]
+    ps = [records[1]["p_value"], records[2]["p_value"]]
+    assert [records[1]["p_holm"], records[2]["p_holm"]] == pytest.approx(list(cp.holm(ps)))
+    assert max(records[1]["p_holm"], records[2]["p_holm"]) >= max(ps)
 
 
 def test_cli_class_weight_balanced(capsys):
     code, out, _ = run_cli(capsys, "--problem", SMALL, "--target", "label", "--losses", "bce",
                            "--seeds", str(SEEDS), "--epochs", str(EPOCHS), "--class-weight", "balanced")
     assert code == 0
-    assert out.splitlines()[0] == f"small (binary), {SEEDS} seeds, {EPOCHS} epochs, class weights balanced"
+    assert out.splitlines()[1] == (f"small (binary), {SEEDS} replicates (seeds 0..{SEEDS - 1}: a new split of the "
+                                   f"data set, new weights and batch order), {EPOCHS} epochs, class weights balanced")
 
 
 def test_cli_json_on_a_csv_file(capsys):
@@ -532,12 +582,36 @@ def test_cli_json_on_a_csv_file(capsys):
     assert 0.0 <= record["test_mean"] <= 1.0 and record["test_std"] >= 0.0
 
 
-def test_cli_table_on_a_csv_file(capsys):
-    code, out, _ = run_cli(capsys, "--problem", SMALL, "--target", "label", "--losses", "binary_crossentropy",
-                           "--seeds", str(SEEDS), "--epochs", str(EPOCHS))
+def test_cli_table_on_a_csv_file_uses_the_corrected_test(capsys):
+    code, out, _ = run_cli(capsys, "--problem", SMALL, "--target", "label", "--losses", "bce,focal",
+                           "--seeds", "3", "--epochs", str(EPOCHS))
     assert code == 0
-    assert out.splitlines()[0] == f"small (binary), {SEEDS} seeds, {EPOCHS} epochs"
+    lines = out.splitlines()
+    assert lines[0] == "small: 120 rows, 3 features (binary)"
+    assert "corrected resampled t-test" in lines[2] and "on this data set" in lines[2]
     assert "published" not in out
+
+
+def test_cli_encodes_text_columns_and_drops_incomplete_rows(capsys, tmp_path):
+    rng = np.random.default_rng(0)
+    rows = ["size,colour,weight,label"]
+    for i in range(60):
+        colour = ["red", "green", "blue"][i % 3]
+        weight = "" if i in (4, 17) else f"{rng.normal():.3f}"
+        rows.append(f"{rng.normal():.3f},{colour},{weight},{int(i % 3 == 0)}")
+    path = tmp_path / "fruit.csv"
+    path.write_text("\n".join(rows) + "\n")
+    code, out, _ = run_cli(capsys, "--problem", str(path), "--target", "label", "--losses", "bce",
+                           "--seeds", "2", "--epochs", str(EPOCHS), "--format", "json")
+    assert code == 0 and len(json.loads(out)) == 1
+    code, out, _ = run_cli(capsys, "--problem", str(path), "--target", "label", "--losses", "bce",
+                           "--seeds", "2", "--epochs", str(EPOCHS))
+    first = out.splitlines()[0]
+    assert "one-hot encoded colour" in first and "dropped 2 incomplete rows of 60" in first
+    problem = get_problem(str(path), target="label")
+    assert problem.split.n_features == 2 + 3  # two numbers and three colours
+    a, b = problem.draw(1), problem.draw(2)
+    assert not np.array_equal(a.y_test, b.y_test) or not np.array_equal(a.X_test, b.X_test)
 
 
 BAD_INPUTS = [
@@ -550,9 +624,10 @@ BAD_INPUTS = [
     (["--problem", str(DATA / "nowhere.csv"), "--target", "label"], "no such file"),
     (["--problem", SMALL, "--target", "price"], "column 'price' not in"),
     (["--problem", SMALL], "a CSV problem needs --target COLUMN"),
-    (["--problem", str(DATA / "nonnumeric.csv"), "--target", "label"], "non-numeric feature column(s)"),
     (["--problem", str(DATA / "single_class.csv"), "--target", "label"], "fewer than two classes"),
-    (["--problem", str(DATA / "missing_values.csv"), "--target", "label"], "has missing values"),
+    (["--problem", "regression", "--reference", "huber", "--losses", "mse,mae"], "--reference huber is not among"),
+    (["--problem", "regression", "--reference", "hinge"], "loss 'hinge' is for binary problems"),
+    (["--problem", "regression", "--first-seed", "-1"], "argument --first-seed: expected a non-negative integer"),
     (["--problem", "moons"], "unknown problem 'moons'"),
     (["--problem", "circles", "--task", "regression"], "is a binary problem, not regression"),
     (["--problem", "regression", "--seeds", "0"], "argument --seeds: expected a positive integer, got 0"),
@@ -648,8 +723,46 @@ def test_side_by_side_falls_back_to_one_at_a_time_when_the_model_needs_it():
     assert one.results["binary_crossentropy"] == side.results["binary_crossentropy"]
 
 
-def test_cli_side_by_side(capsys):
-    code, out, err = run_cli(capsys, "--problem", "regression", "--losses", "mse", "--seeds", str(SEEDS),
-                             "--epochs", str(EPOCHS), "--side-by-side")
-    assert code == 0 and err == ""
-    assert out.splitlines()[3].split()[:2] == ["mean_squared_error", "mse"]
+
+
+def _csv(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    return str(path)
+
+
+CSV_REFUSALS = {
+    "empty": ("", "empty"),
+    "too_few_rows": ("x,label\n" + "".join(f"{i},{i % 2}\n" for i in range(6)), "rows"),
+    "free_text": ("note,x,label\n" + "".join(f"comment number {i},{i},{i % 2}\n" for i in range(40)), "free text"),
+    "rare_class": ("x,label\n" + "".join(f"{i},{int(i == 0)}\n" for i in range(30)), "class"),
+    "infinite": ("x,label\n" + "".join(f"{'inf' if i == 3 else i},{i % 2}\n" for i in range(30)), "inf"),
+    "overflowing": ("x,label\n" + "".join(f"{1e308 if i % 2 else -1e308},{i % 2}\n" for i in range(30)),
+                    "too large"),
+}
+
+
+@pytest.mark.parametrize("name", CSV_REFUSALS)
+def test_cli_refuses_an_unusable_csv_with_one_line(capsys, tmp_path, name):
+    text, message = CSV_REFUSALS[name]
+    with pytest.raises(SystemExit) as exit_info:
+        main(["compare", "--problem", _csv(tmp_path, f"{name}.csv", text), "--target", "label", "--epochs", "1"])
+    out, err = capsys.readouterr()
+    assert exit_info.value.code == 2 and out == ""
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert message in err.lower(), err
+
+
+def test_compare_losses_on_a_fixed_split_varies_only_weights_and_order():
+    problem = cp.Problem(get_problem("regression").split, hidden=(4,), epochs=EPOCHS)
+    cmp = cp.compare_losses(problem, ["mse"], seeds=2, progress=False)
+    assert cmp.runs.same_data
+    assert np.array_equal(cmp.runs.splits[0].X_train, cmp.runs.splits[1].X_train)
+
+
+def test_differences_skip_a_loss_scored_by_another_measure():
+    cmp = cp.compare_losses("breast_cancer", ["bce", "hinge", "focal"], seeds=2, epochs=1, progress=False)
+    rows = cmp.differences()
+    assert [r["loss"] for r in rows] == ["binary_focal_crossentropy"]  # hinge: sign accuracy, not PR-AUC
+    assert rows[0]["test"] == "corrected"
+    assert cmp.paired_summary().loc["hinge", "difference (95% CI)"] == "another score"

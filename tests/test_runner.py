@@ -6,6 +6,7 @@ import pytest
 
 import companion as cp
 from companion.datasets import Split
+from companion import runner
 from companion.runner import Recipe, Replicates, run_replicates
 
 
@@ -140,3 +141,13 @@ def test_unknown_recipe_or_score_is_named():
         runs.scores("mse", "test_loss")
     with pytest.raises(ValueError, match="no score 'test_mse'"):
         runs.scores("bce", "test_mse")
+
+
+@pytest.mark.parametrize(
+    "setting, progress, shown",
+    [("0", None, False), ("off", None, False), ("1", None, True), ("yes", None, True), ("auto", None, False),
+     ("0", True, True), ("1", False, False)],
+)
+def test_progress_setting(monkeypatch, setting, progress, shown):
+    monkeypatch.setenv("COMPANION_PROGRESS", setting)
+    assert runner._show_progress(progress) is shown  # "auto": stderr is captured, not a terminal
