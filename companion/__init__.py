@@ -36,7 +36,8 @@ from .models import mlp, sgd
 from .replicates import fit_replicates
 from .runner import Recipe, Replicates, run_replicates
 from .stats import (Family, FamilyResult, PairedDifference, detectable_difference, format_estimate, format_interval,
-                    format_mean, format_p_value, holm, paired_difference, replicates_needed, supported_decimals, tost)
+                    format_mean, format_p_value, holm, paired_difference, plan_replicates, replicates_needed,
+                    supported_decimals, tost)
 from .training import FitResult, class_weights, epochs_to_reach, fit, fit_keras, reinitialize, set_seed
 
 __version__ = "0.1.0"
@@ -97,6 +98,7 @@ __all__ = [
     "paired_difference",
     "PairedDifference",
     "PinballLoss",
+    "plan_replicates",
     "plotting",
     "Problem",
     "quantile_mlp",

@@ -1015,6 +1015,100 @@ def detectable_difference(sd_diff, n, alpha=0.05, power=0.8):
                                  xtol=1e-12 * sd_diff, rtol=1e-12))
 
 
+@dataclass(frozen=True)
+class ReplicatePlan:
+    """How many replicates a question gets, and why (:func:`plan_replicates`).
+
+    Attributes
+    ----------
+    n : int
+        Replicates to run.
+    sd_diff : float
+        The pilot's standard deviation of the difference, rounded to one significant digit.
+    needed : int
+        Replicates that detect a difference of ``margin`` with the given power.
+    detectable : float
+        The smallest difference ``n`` replicates detect with that power, rounded up to two significant digits.
+    margin : float
+    capped : bool
+        Whether ``n_max`` cut ``needed``: then a difference between ``detectable`` and ``margin`` may go
+        undetected, and "not determined" is an expected answer.
+    """
+
+    n: int
+    sd_diff: float
+    needed: int
+    detectable: float
+    margin: float
+    capped: bool
+
+    def text(self):
+        """One line for a design cell: the pilot's spread, the replicates and what they can detect."""
+        cap = f" (capped; {self.needed} would detect ±{self.margin:g})" if self.capped else ""
+        return (f"pilot sd of the difference {self.sd_diff:g}: {self.n} replicates{cap}, "
+                f"detecting {self.detectable:g} with 80 % power (margin {self.margin:g})")
+
+
+def plan_replicates(pilot_differences, margin, alpha=0.05, power=0.8, n_min=10, n_max=30):
+    """Choose the replicates of a comparison in advance, from a pilot run on other seeds.
+
+    The pilot's per-replicate differences give the spread :math:`\\sigma_d` of the difference, rounded to
+    one significant digit (so that a CPU's rounding of the pilot does not change the plan); then
+    :func:`replicates_needed` gives the replicates that detect a difference of ``margin`` with ``power``,
+    clipped to ``[n_min, n_max]``, and :func:`detectable_difference` what that many can detect. Take the
+    pilot from seeds the final run does not use, and never add replicates after seeing the final result.
+
+    Parameters
+    ----------
+    pilot_differences : array_like of shape (k,)
+        Per-replicate differences of the pilot (recipe minus reference), ``k >= 2``, not all equal.
+    margin : float
+        The smallest difference that matters, ``> 0``, in the same units.
+    alpha, power : float
+    n_min, n_max : int, default=10, 30
+        The fewest and the most replicates to run (the time budget).
+
+    Returns
+    -------
+    plan : ReplicatePlan
+
+    Raises
+    ------
+    ValueError
+        For fewer than two pilot differences, NaN, a pilot without spread, a margin ``<= 0``, or
+        ``n_min > n_max``.
+
+    Examples
+    --------
+    >>> from companion.stats import plan_replicates
+    >>> plan = plan_replicates([0.01, -0.02, 0.03, 0.0, 0.02, -0.01], margin=0.015)
+    >>> plan.n, plan.sd_diff, plan.capped
+    (16, 0.02, False)
+    >>> plan.text()
+    'pilot sd of the difference 0.02: 16 replicates, detecting 0.015 with 80 % power (margin 0.015)'
+    >>> plan_replicates([0.01, -0.02, 0.03, 0.0, 0.02, -0.01], margin=0.005).text()
+    'pilot sd of the difference 0.02: 30 replicates (capped; 128 would detect ±0.005), detecting 0.011 with 80 % power (margin 0.005)'
+    """
+    d = np.asarray(pilot_differences, dtype=float)
+    if d.ndim != 1 or d.size < 2:
+        raise ValueError(f"pilot_differences must be one-dimensional with at least 2 entries, got shape {d.shape}")
+    if not np.all(np.isfinite(d)):
+        raise ValueError("pilot_differences hold NaN or infinite values")
+    margin = _check_margin(margin)
+    if isinstance(n_min, bool) or isinstance(n_max, bool) or int(n_min) != n_min or int(n_max) != n_max \
+            or not 2 <= n_min <= n_max:
+        raise ValueError(f"need integers 2 <= n_min <= n_max, got n_min={n_min!r}, n_max={n_max!r}")
+    if np.all(d == d[0]):
+        raise ValueError("the pilot's differences have no spread; a power calculation needs some")
+    sd = float(f"{float(np.std(d, ddof=1)):.0e}")
+    needed = replicates_needed(sd, margin, alpha, power)
+    n = int(min(max(needed, n_min), n_max))
+    exact = detectable_difference(sd, n, alpha, power)
+    step = 10.0 ** (math.floor(math.log10(exact)) - 1)  # two significant digits, rounded up: never flattering
+    detectable = float(f"{math.ceil(exact / step - 1e-9) * step:.2g}")
+    return ReplicatePlan(n, sd, needed, detectable, margin, needed > n_max)
+
+
 # --------------------------------------------------------------------------------------------------
 # Families of comparisons
 # --------------------------------------------------------------------------------------------------

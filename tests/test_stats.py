@@ -752,3 +752,44 @@ def test_family_is_declared_with_the_documented_signature():
     family = stats.Family("q", "MSE", ["Huber"], "test MSE", False, 0.01, "corrected", 80, 20, 0.1)
     assert (family.test, family.n_train, family.n_test, family.alpha, family.recipes) == (
         "corrected", 80, 20, 0.1, ("Huber",))
+
+
+# ---------------------------------------------------------------- planning the replicates
+
+
+def test_plan_replicates_uses_the_rounded_pilot_spread_and_the_power_calculation():
+    from companion.stats import plan_replicates, replicates_needed
+
+    pilot = [0.011, -0.019, 0.032, 0.001, 0.018, -0.012]
+    plan = plan_replicates(pilot, margin=0.015)
+    assert plan.sd_diff == 0.02  # sd 0.0188 at one significant digit
+    assert plan.needed == replicates_needed(0.02, 0.015) and plan.n == plan.needed and not plan.capped
+    # A slightly different pilot (another CPU's rounding) gives the same plan.
+    assert plan_replicates([x * 1.01 for x in pilot], margin=0.015) == plan
+    assert plan.detectable >= cp.detectable_difference(0.02, plan.n)  # rounded up, never flattering
+    assert plan.detectable <= 1.1 * cp.detectable_difference(0.02, plan.n)
+
+
+def test_plan_replicates_clips_to_the_budget_and_says_so():
+    from companion.stats import plan_replicates
+
+    capped = plan_replicates([0.01, -0.02, 0.03, 0.0, 0.02, -0.01], margin=0.005, n_max=30)
+    assert (capped.n, capped.capped) == (30, True) and capped.needed > 30
+    assert "capped" in capped.text() and capped.detectable > capped.margin
+    easy = plan_replicates([0.01, -0.02, 0.03, 0.0, 0.02, -0.01], margin=1.0, n_min=10)
+    assert easy.n == 10 and not easy.capped
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"pilot_differences": [0.1]}, "at least 2"),
+    ({"pilot_differences": [0.1, float("nan")]}, "NaN"),
+    ({"pilot_differences": [0.1, 0.1, 0.1]}, "no spread"),
+    ({"margin": 0}, "margin"),
+    ({"n_min": 20, "n_max": 10}, "n_min"),
+])
+def test_plan_replicates_rejects_bad_input(kwargs, message):
+    from companion.stats import plan_replicates
+
+    args = {"pilot_differences": [0.01, -0.02, 0.03], "margin": 0.01, **kwargs}
+    with pytest.raises(ValueError, match=message):
+        plan_replicates(**args)
