@@ -67,7 +67,9 @@ class Recipe:
     activation : str or None, optional
         Output activation of the default MLP. By default the one the loss expects:
         the book's table for a known loss name, linear for a loss object with
-        ``from_logits=True``, otherwise the task's (linear, sigmoid, softmax).
+        ``from_logits=True``, otherwise the task's (linear, sigmoid, softmax). Give
+        both ``activation`` and ``labels`` to use a loss outside its usual task (binary
+        cross-entropy on multi-label rows, say).
     labels : {"float", "01", "pm1", "onehot", "integer"}, optional
         Label format the loss is trained and scored on
         (:func:`companion.datasets.encode_labels`). Defaults as ``activation``.
@@ -97,7 +99,8 @@ class Recipe:
         from .compare import LOSS_SPECS, loss_spec
 
         activation, labels = TASK_DEFAULTS[task]
-        if isinstance(self.loss, str):
+        given = self.activation != "auto" and self.labels is not None
+        if isinstance(self.loss, str) and not given:
             name, spec = loss_spec(self.loss, task)
             activation, labels = spec.activation, spec.labels
         else:
@@ -408,9 +411,9 @@ def run_replicates(recipes, data, seeds=10, first_seed=0, *, epochs=None, same_d
                 raise ValueError(f"recipe {name!r}: class weights apply to classification, not regression")
             k = splits[seeds[0]].n_classes
             encoded = {s: _encode(split, labels, k) for s, split in splits.items()}
-            if isinstance(recipe.loss, str) and not recipe.metrics:  # the score the book gives this loss
+            if isinstance(recipe.loss, str) and not recipe.metrics and _spec_task(recipe.loss) == task:
                 metrics = [metric_of(problem, recipe.loss) if isinstance(problem, Problem)
-                           else loss_spec(recipe.loss, task)[1].metric]
+                           else loss_spec(recipe.loss, task)[1].metric]  # the score the book gives this loss
             else:
                 metrics = list(recipe.metrics)
 
@@ -455,6 +458,16 @@ def run_replicates(recipes, data, seeds=10, first_seed=0, *, epochs=None, same_d
                 outputs[name] = np.stack(kept)
     table = pd.DataFrame(rows)
     return Replicates(table, recipes, seeds, same_data, results, splits, outputs)
+
+
+def _spec_task(loss):
+    """The task of a loss the book knows by name, or ``None``."""
+    from .compare import loss_spec
+
+    try:
+        return loss_spec(loss)[1].task
+    except ValueError:
+        return None
 
 
 def _fresh(metric):

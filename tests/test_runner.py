@@ -151,3 +151,18 @@ def test_unknown_recipe_or_score_is_named():
 def test_progress_setting(monkeypatch, setting, progress, shown):
     monkeypatch.setenv("COMPANION_PROGRESS", setting)
     assert runner._show_progress(progress) is shown  # "auto": stderr is captured, not a terminal
+
+
+def test_a_loss_outside_its_task_needs_its_activation_and_labels():
+    def draw_multilabel(seed):
+        rng = np.random.default_rng(seed)
+        X = rng.normal(size=(60, 3)).astype("float32")
+        Y = (X[:, :2] + 0.3 * rng.normal(size=(60, 2)) > 0).astype("float32")
+        return Split(X[:40], Y[:40], X[40:], Y[40:], task="multiclass", name="multilabel")
+
+    with pytest.raises(ValueError, match="binary problems"):
+        run_replicates(["binary_crossentropy"], draw_multilabel, seeds=1, epochs=1)
+    recipe = Recipe("binary_crossentropy", activation="sigmoid", labels="float")
+    runs = run_replicates({"sigmoid": recipe}, draw_multilabel, seeds=2, epochs=1, predictions=True)
+    assert runs.outputs["sigmoid"].shape == (2, 20, 2)
+    assert list(runs.table.columns) == ["recipe", "seed", "train_loss", "test_loss"]
