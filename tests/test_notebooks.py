@@ -275,3 +275,36 @@ def test_list_table_parser():
             "    {glue:text}`n`\n```\n")
     assert list_table_rows(text) == [[["row", "{ref}`x` and {glue:text}`n`"]]]
     assert DOC_LINK.findall("{doc}`binary <binary>` {doc}`gradients`") == ["binary", "gradients"]
+
+
+# An interval as the book prints it: "(95% CI -0.003 to +0.002)", "(+0.1 to +0.3)", "[0.2, 0.4]" is not one.
+INTERVAL = re.compile(r"\((?:\d+\s?%\s*CI[, ]*)?([-+−×]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\s+to\s+([-+−×]?\d+(?:\.\d+)?(?:e[-+]?\d+)?)\)")
+
+
+def stored_texts(notebook):
+    """Every text a notebook shows: its stored outputs (streams, text/plain, text/html) and glued strings."""
+    for cell in code_cells(notebook):
+        for output in cell.get("outputs", []):
+            if "text" in output:
+                yield source({"source": output["text"]})
+            for kind in ("text/plain", "text/html", "text/markdown"):
+                if kind in output.get("data", {}):
+                    yield source({"source": output["data"][kind]})
+
+
+def equal_ended_intervals(text):
+    return [m.group(0) for m in INTERVAL.finditer(text) if m.group(1).lstrip("+") == m.group(2).lstrip("+")]
+
+
+def test_equal_ended_interval_finder():
+    assert equal_ended_intervals("+0.1 (95% CI +0.1 to +0.1), p < 0.001") == ["(95% CI +0.1 to +0.1)"]
+    assert equal_ended_intervals("0.000 (95% CI 0.000 to 0.000)") == ["(95% CI 0.000 to 0.000)"]
+    assert equal_ended_intervals("-14 (-14 to -14)") == ["(-14 to -14)"]
+    assert equal_ended_intervals("+0.01 (95% CI 0.00 to +0.02) and (+0.004 to +0.020)") == []
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_no_printed_interval_has_two_equal_ends(path):
+    # An interval whose ends print alike hides its width: the digits must come from its standard error.
+    found = [hit for text in stored_texts(load(path)) for hit in equal_ended_intervals(text)]
+    assert not found, f"intervals with two equal ends in {path.name}: {found[:5]}"
