@@ -14,9 +14,26 @@ of subsamples whose 95% interval covers the pool's mean. A share near 0.95 means
 honest; far below means it is too confident. (Subsamples of one pool overlap, so the share is
 itself uncertain by about ``sqrt(0.95 * 0.05 / draws)`` at best.)
 
-The intervals: the paired t-interval (``test="t"``), and for the regression pool also the
-interval on the log ratio of the two MSEs (``test="log_ratio"``), whose target is the ratio of
+The intervals: the paired t-interval (``test="t"``), and where every score is positive also the
+interval on the log ratio of the two scores (``test="log_ratio"``), whose target is the ratio of
 geometric means, checked against the pool's geometric-mean ratio.
+
+Measured on 2026-12-05 (200 replicates from seed 10000, 2000 subsamples per size):
+
+============  ==========================  =======  =======  =======
+problem       interval                    n = 10   n = 20   n = 30
+============  ==========================  =======  =======  =======
+regression    t, MAE − MSE in test MSE    0.954    0.963    0.959
+regression    log ratio of the test MSEs  0.927    0.935    0.942
+circles       t, hinge − BCE in accuracy  0.371    0.513    0.682
+============  ==========================  =======  =======  =======
+
+On the regression problem the difference is close to normal (skewness +0.5) and the t-interval
+is honest. On the circles the difference is dominated by rare replicates in which the hinge run
+fails (skewness −4.9): a subsample of 10 usually holds none of them, so its interval sits away
+from the pool's mean. For a recipe that sometimes fails, no interval on the mean is honest at
+these sizes; report how often it fails, and test the rest (or use the sign-flip test, whose
+p-value does not assume normality).
 """
 
 import argparse
