@@ -278,12 +278,13 @@ def test_reinitialize_restores_the_optimizer_state(template, regression):
 
 def test_compare_run_reuses_a_template_without_changing_results():
     problem = cp.get_problem("regression")
-    metrics = ["mse"]  # a recipe no other test trains, so the first run below builds its template
-    key = compare._template_key(problem, "mse", metrics, None)
-    assert key not in compare._TEMPLATES
+    metrics = ["mse", "mae"]  # a recipe no other test trains, so the first run below builds its template
+    before = len(compare._TEMPLATES)
     first = compare.run(problem, "mse", seed=5, epochs=SHORT, metrics=metrics)  # the fresh model itself
+    assert len(compare._TEMPLATES) == before + 1
     compare.run(problem, "mse", seed=6, epochs=SHORT, metrics=metrics)
     again = compare.run(problem, "mse", seed=5, epochs=SHORT, metrics=metrics)  # the re-initialised template
+    assert len(compare._TEMPLATES) == before + 1  # one template for the recipe, whatever the seed
     assert again == first
 
 
