@@ -204,7 +204,9 @@ def _fingerprint(model):
         if isinstance(obj, dict):
             return tuple(sorted((k, config(v)) for k, v in obj.items()))
         if hasattr(obj, "get_config"):
-            settings = {k: v for k, v in obj.get_config().items() if k != "name" or not isinstance(obj, keras.Layer)}
+            # Layers and optimizers are named by a process-wide counter (dense_3, sgd_2): not part of the recipe.
+            automatic = isinstance(obj, (keras.Layer, keras.optimizers.Optimizer))
+            settings = {k: v for k, v in obj.get_config().items() if k != "name" or not automatic}
             return type(obj).__module__, type(obj).__qualname__, json.dumps(settings, sort_keys=True, default=repr)
         return obj  # a function: its identity
 

@@ -166,3 +166,12 @@ def test_a_loss_outside_its_task_needs_its_activation_and_labels():
     runs = run_replicates({"sigmoid": recipe}, draw_multilabel, seeds=2, epochs=1, predictions=True)
     assert runs.outputs["sigmoid"].shape == (2, 20, 2)
     assert list(runs.table.columns) == ["recipe", "seed", "train_loss", "test_loss"]
+
+
+def test_every_seed_of_a_recipe_reuses_one_compiled_model():
+    # Keras names layers and optimizers by a process-wide counter (dense_7, sgd_3); the fingerprint must
+    # ignore those names, or every seed would trace a graph of its own.
+    before = len(runner._TEMPLATES)
+    recipe = Recipe("binary_crossentropy", metrics=("accuracy", keras.metrics.AUC(name="auc")))
+    run_replicates({"auc": recipe}, draw, seeds=3, epochs=1)  # AUC is no mean: one fit at a time
+    assert len(runner._TEMPLATES) == before + 1
