@@ -19,6 +19,7 @@ import pytest
 import companion as cp
 from companion import compare
 from companion.__main__ import main
+from precision import assert_precision_supported, printed_decimals
 from companion.compare import LOSS_SPECS, PUBLISHED, Comparison, default_losses, get_problem, loss_spec
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -29,20 +30,6 @@ SEEDS = 2
 SUMMARY_CELL = re.compile(r"^-?\d+(\.\d+)? ± \d+(\.\d+)?$")
 
 
-def printed_decimals(text):
-    """Decimals of the mean in a ``"mean ± sd"`` or ``"mean"`` string."""
-    mean = text.split(" ± ")[0]
-    return len(mean.split(".")[1]) if "." in mean else 0
-
-
-def assert_precision_supported(text, values, max_decimals=3):
-    """The printed mean's last digit has a unit >= its standard error, and one more digit's would not."""
-    values = np.asarray(values, dtype=float)
-    se = values.std(ddof=1) / math.sqrt(values.size)
-    decimals = printed_decimals(text)
-    assert 10.0 ** -decimals >= se or decimals == 0, (text, se)
-    assert decimals == max_decimals or 10.0 ** -(decimals + 1) < se, (text, se)
-    assert float(text.split(" ± ")[0]) == pytest.approx(values.mean(), abs=0.5 * 10.0 ** -decimals + 1e-12)
 
 
 # ---------------------------------------------------------------- loss_spec

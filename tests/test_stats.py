@@ -13,25 +13,12 @@ import pytest
 
 import companion as cp
 from companion import stats
+from precision import assert_precision_supported, printed_decimals  # noqa: F401
 
 SUMMARY_CELL = re.compile(r"^-?\d+(\.\d+)? ± \d+(\.\d+)?$")
 INTERVAL = re.compile(r"^(?P<est>\S+) \(95% CI (?P<low>\S+) to (?P<high>\S+)\)$")
 
 
-def printed_decimals(text):
-    """Decimals of the mean in a ``"mean ± sd"`` or ``"mean"`` string."""
-    mean = text.split(" ± ")[0]
-    return len(mean.split(".")[1]) if "." in mean else 0
-
-
-def assert_precision_supported(text, values, max_decimals=3):
-    """The printed mean's last digit has a unit >= its standard error, and one more digit's would not."""
-    values = np.asarray(values, dtype=float)
-    se = values.std(ddof=1) / math.sqrt(values.size)
-    decimals = printed_decimals(text)
-    assert 10.0 ** -decimals >= se or decimals == 0, (text, se)
-    assert decimals == max_decimals or 10.0 ** -(decimals + 1) < se, (text, se)
-    assert float(text.split(" ± ")[0]) == pytest.approx(values.mean(), abs=0.5 * 10.0 ** -decimals + 1e-12)
 
 
 def old_text_interval(d):
