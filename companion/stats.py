@@ -1400,8 +1400,19 @@ class FamilyResult:
         se = d.se * d.estimate if d.scale == "ratio" else d.se
         return format_interval(d.estimate, low, high, se, d.n, d.confidence if label else None, None, d.scale)
 
-    def text(self, name):
+    def text(self, name, p_as_bound=False, wins=True):
         """One line for the prose: the verdict, the difference and its interval, the Holm p and the wins.
+
+        Parameters
+        ----------
+        name : str
+            A recipe of the family.
+        p_as_bound : bool, default=False
+            Print each p-value as the bound it passes (``< 0.01``, ``≥ 0.05``): its first digit can move
+            between processors when the runs behind it are chaotic; the bound moves only at a threshold.
+        wins : bool, default=True
+            Print how many replicates the recipe won (and tied). ``False`` prints the number of replicates
+            only: an exact tie between two runs can break differently on another processor.
 
         Returns
         -------
@@ -1415,14 +1426,16 @@ class FamilyResult:
         >>> family = Family("q", "A", ["B"], "accuracy", higher_is_better=True, margin=0.01)
         >>> family.evaluate({"A": [0.80, 0.82, 0.81], "B": [0.85, 0.86, 0.87]}).text("B")
         'better: +0.05 (95% CI +0.03 to +0.07), Holm p = 0.03, better in 3 of 3 replicates'
+        >>> family.evaluate({"A": [0.80, 0.82, 0.81], "B": [0.85, 0.86, 0.87]}).text("B", p_as_bound=True, wins=False)
+        'better: +0.05 (95% CI +0.03 to +0.07), Holm p < 0.05, 3 replicates'
         """
         row = self.row(name)
         parts = [self._interval(name)]
         if not row["verdict"].startswith("equivalent"):
-            parts.append(f"Holm p {_p_text(row['p_holm'])}")
+            parts.append(f"Holm p {_p_text(row['p_holm'], p_as_bound)}")
         if "equivalent" in row["verdict"] or "less than" in row["verdict"]:
-            parts.append(f"equivalence Holm p {_p_text(row['tost_p_holm'])}")
-        parts.append(self._wins_text(row) + " replicates")
+            parts.append(f"equivalence Holm p {_p_text(row['tost_p_holm'], p_as_bound)}")
+        parts.append((self._wins_text(row) if wins else str(row["n"])) + " replicates")
         return f"{row['verdict']}: " + ", ".join(parts)
 
     @staticmethod
@@ -1430,8 +1443,13 @@ class FamilyResult:
         ties = f" ({row['ties']} tied)" if row["ties"] else ""
         return f"better in {row['wins']} of {row['n']}{ties}"
 
-    def table(self):
+    def table(self, p_as_bound=False, wins=True):
         """Return the family as a table of formatted strings, narrow enough for the book's page.
+
+        Parameters
+        ----------
+        p_as_bound, wins : bool
+            As in :meth:`text`: p-values as bounds, and the column ``better in`` left out with ``wins=False``.
 
         Returns
         -------
@@ -1450,7 +1468,8 @@ class FamilyResult:
 
         what = "ratio" if self.family.test == "log_ratio" else "difference"
         header = f"{what} ({_confidence_label(1 - self.family.alpha)} CI, unadjusted)"
-        return pd.DataFrame([{"recipe": row["recipe"], header: self._interval(row["recipe"], label=False),
-                              "Holm p": format_p_value(row["p_holm"]),
-                              "better in": self._wins_text(row)[len("better in "):], "verdict": row["verdict"]}
-                             for row in self.rows])
+        table = pd.DataFrame([{"recipe": row["recipe"], header: self._interval(row["recipe"], label=False),
+                               "Holm p": format_p_value(row["p_holm"], as_bound=p_as_bound),
+                               "better in": self._wins_text(row)[len("better in "):], "verdict": row["verdict"]}
+                              for row in self.rows])
+        return table if wins else table.drop(columns="better in")

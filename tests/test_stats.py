@@ -780,3 +780,15 @@ def test_plan_replicates_rejects_bad_input(kwargs, message):
     args = {"pilot_differences": [0.01, -0.02, 0.03], "margin": 0.01, **kwargs}
     with pytest.raises(ValueError, match=message):
         plan_replicates(**args)
+
+
+def test_family_text_and_table_can_print_what_holds_on_every_processor():
+    family = cp.Family("q", "A", ["B"], "accuracy", higher_is_better=True, margin=0.01)
+    result = family.evaluate({"A": [0.80, 0.82, 0.81, 0.80], "B": [0.85, 0.86, 0.87, 0.80]})
+    assert "Holm p = " in result.text("B") and "better in 3 of 4 (1 tied)" in result.text("B")
+    stable = result.text("B", p_as_bound=True, wins=False)
+    assert "Holm p < 0.05" in stable or "Holm p ≥ 0.05" in stable
+    assert stable.endswith(", 4 replicates") and "tied" not in stable
+    table = result.table(p_as_bound=True, wins=False)
+    assert "better in" not in table.columns and table.loc[0, "Holm p"] in ("< 0.05", "≥ 0.05", "< 0.01", "< 0.001")
+    assert list(result.table().columns)[-2:] == ["better in", "verdict"]
