@@ -256,7 +256,12 @@ def format_p_value(p, as_bound=False):
 
 
 def _p_text(p, as_bound=False):
-    """``"= 0.02"``, ``"< 0.001"`` or ``"< 0.05"``: a p-value after the letter p."""
+    """``"= 0.02"``, ``"< 0.001"`` or ``"< 0.05"``: a p-value after the letter p.
+
+    ``as_bound`` may also be a level such as 0.05: then only ``"< 0.05"`` or ``"≥ 0.05"``.
+    """
+    if not isinstance(as_bound, bool):
+        return f"< {as_bound:g}" if p < as_bound else f"≥ {as_bound:g}"
     return f"{'' if as_bound or p < 0.001 else '= '}{format_p_value(p, as_bound=as_bound)}"
 
 
@@ -1407,9 +1412,11 @@ class FamilyResult:
         ----------
         name : str
             A recipe of the family.
-        p_as_bound : bool, default=False
+        p_as_bound : bool or float, default=False
             Print each p-value as the bound it passes (``< 0.01``, ``≥ 0.05``): its first digit can move
             between processors when the runs behind it are chaotic; the bound moves only at a threshold.
+            A level such as ``0.05`` prints only that one bound (``< 0.05`` or ``≥ 0.05``), for a p-value
+            that sits near 0.001 or 0.01.
         wins : bool, default=True
             Print how many replicates the recipe won (and tied). ``False`` prints the number of replicates
             only: an exact tie between two runs can break differently on another processor.
@@ -1469,7 +1476,8 @@ class FamilyResult:
         what = "ratio" if self.family.test == "log_ratio" else "difference"
         header = f"{what} ({_confidence_label(1 - self.family.alpha)} CI, unadjusted)"
         table = pd.DataFrame([{"recipe": row["recipe"], header: self._interval(row["recipe"], label=False),
-                               "Holm p": format_p_value(row["p_holm"], as_bound=p_as_bound),
+                               "Holm p": _p_text(row["p_holm"], p_as_bound) if not isinstance(p_as_bound, bool)
+                               else format_p_value(row["p_holm"], as_bound=p_as_bound),
                                "better in": self._wins_text(row)[len("better in "):], "verdict": row["verdict"]}
                               for row in self.rows])
         return table if wins else table.drop(columns="better in")

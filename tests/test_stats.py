@@ -792,3 +792,11 @@ def test_family_text_and_table_can_print_what_holds_on_every_processor():
     table = result.table(p_as_bound=True, wins=False)
     assert "better in" not in table.columns and table.loc[0, "Holm p"] in ("< 0.05", "≥ 0.05", "< 0.01", "< 0.001")
     assert list(result.table().columns)[-2:] == ["better in", "verdict"]
+
+
+def test_family_text_can_print_one_bound_only():
+    family = cp.Family("q", "A", ["B"], "accuracy", higher_is_better=True, margin=0.01)
+    result = family.evaluate({"A": [0.80, 0.82, 0.81, 0.80, 0.79], "B": [0.90, 0.91, 0.92, 0.90, 0.89]})
+    assert "Holm p < 0.001" in result.text("B", p_as_bound=True)
+    assert "Holm p < 0.05" in result.text("B", p_as_bound=0.05)
+    assert result.table(p_as_bound=0.05).loc[0, "Holm p"] == "< 0.05"
