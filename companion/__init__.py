@@ -12,6 +12,11 @@ Organised by topic:
 * :mod:`companion.training` -- seeding, the fast training path and ``model.fit``
 * :mod:`companion.replicates` -- many replicates of one MLP trained side by side in one graph
 * :mod:`companion.runner` -- the experiment runner: recipes trained over replicates, one tidy table
+* :mod:`companion.imbalance` -- resampling, logit adjustment, and thresholds tuned out of fold or for stated costs
+* :mod:`companion.calibration` -- recalibration maps (temperature, Platt, isotonic), proper scores and their
+  decompositions, binned calibration error
+* :mod:`companion.noise` -- label-noise transition matrices, their estimation, forward-corrected losses
+* :mod:`companion.intervals` -- split-conformal and conformalised quantile intervals, interval scores
 * :mod:`companion.plotting` -- learning curves and decision boundaries
 * :mod:`companion.stats` -- paired differences and their intervals, Holm, TOST, power, families of
   comparisons declared in advance, and the digits rule
@@ -26,8 +31,8 @@ Organised by topic:
 scikit-learn and matplotlib are imported by the functions that need them.
 """
 
-from . import (compare, datasets, gradients, information, losses, metrics, models, plotting, replicates, runner,
-               scratch, stats, training)
+from . import (calibration, compare, datasets, gradients, imbalance, information, intervals, losses, metrics, models,
+               noise, plotting, replicates, runner, scratch, stats, training)
 from .compare import Problem, compare_losses, get_problem
 from .datasets import Split, contaminate, encode_labels, flip_labels
 from .information import cross_entropy, entropy, information_content, kl_divergence
@@ -58,6 +63,7 @@ def __getattr__(name):
 
 __all__ = [
     "BinaryF1Score",
+    "calibration",
     "class_weights",
     "compare",
     "compare_losses",
@@ -86,15 +92,18 @@ __all__ = [
     "get_problem",
     "gradients",
     "holm",
+    "imbalance",
     "information",
     "information_content",
     "interval_coverage",
+    "intervals",
     "kl_divergence",
     "losses",
     "metrics",
     "mlp",
     "models",
     "MultiPinballLoss",
+    "noise",
     "paired_difference",
     "PairedDifference",
     "PinballLoss",
@@ -104,11 +113,11 @@ __all__ = [
     "quantile_mlp",
     "Recipe",
     "reinitialize",
-    "Replicates",
     "replicates",
+    "Replicates",
+    "replicates_needed",
     "run_replicates",
     "runner",
-    "replicates_needed",
     "scratch",
     "set_seed",
     "sgd",

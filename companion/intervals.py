@@ -1,0 +1,2 @@
+"""Predictive intervals: split-conformal and conformalised quantile intervals, interval scores and coverage.
+"""

@@ -1,0 +1,2 @@
+"""Label noise: noise transition matrices, their estimation, and forward-corrected losses.
+"""
