@@ -1388,10 +1388,14 @@ def heteroscedastic_truth(X):
     Formula::
 
         mean(x) = sin(2 x)
-        sd(x) = 0.1 + 0.2 * (x + 2)
+        sd(x) = 0.1 + 0.2 * (clip(x, -2, 2) + 2)
 
-    so the noise grows tenfold, from 0.1 at ``x = -2`` to 0.9 at ``x = 2``. The
-    formulas hold for any ``x``; the data cover [-2, 2].
+    so the noise grows tenfold, from 0.1 at ``x = -2`` to 0.9 at ``x = 2``, the
+    interval :func:`heteroscedastic` draws its inputs from. Beyond it, where the
+    generator draws no data, the standard deviation is held at its edge value (0.1
+    on the left, 0.9 on the right), so it is positive for every ``x`` and the true
+    quantiles never cross; the linear formula without the clip would reach 0 at
+    ``x = -2.5`` and turn negative below it.
 
     Parameters
     ----------
@@ -1409,9 +1413,12 @@ def heteroscedastic_truth(X):
     >>> mean, sd = heteroscedastic_truth([[-2.0], [0.0], [2.0]])
     >>> mean.round(3).tolist(), sd.round(3).tolist()
     ([0.757, 0.0, -0.757], [0.1, 0.5, 0.9])
+    >>> heteroscedastic_truth([[-3.0], [3.0]])[1].round(3).tolist()  # beyond the data: the edge values
+    [0.1, 0.9]
     """
     x = _heteroscedastic_x(X)
-    return np.sin(2.0 * x), 0.1 + 0.2 * (x + 2.0)
+    low, high = HETEROSCEDASTIC_RANGE
+    return np.sin(2.0 * x), 0.1 + 0.2 * (np.clip(x, low, high) - low)
 
 
 def heteroscedastic_quantiles(X, quantiles):

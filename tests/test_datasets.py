@@ -418,6 +418,35 @@ def test_flip_labels_rejects(y, fraction, seed, message):
         datasets.flip_labels(y, fraction, seed=seed)
 
 
+def test_flip_labels_uses_n_classes_when_the_top_class_is_absent():
+    # Labels 0..8 of a 10-class problem: k must come from n_classes, not from max(y) + 1 = 9.
+    y = np.repeat(np.arange(9), 50)
+    noisy = datasets.flip_labels(y, 1.0, seed=0, n_classes=10)
+    assert np.all(noisy != y) and 9 in set(noisy.tolist())  # the absent class is a possible wrong label
+    assert set(noisy.tolist()) <= set(range(10))
+    pair = datasets.flip_labels(y, 1.0, kind="pairwise", n_classes=10)
+    np.testing.assert_array_equal(pair, y + 1)  # class 8 goes to 9, not round to 0
+    # without n_classes the documented fallback k = max(y) + 1 applies
+    np.testing.assert_array_equal(datasets.flip_labels(y, 1.0, kind="pairwise"), (y + 1) % 9)
+    # 0/1 labels of a three-class problem are multi-class labels, not binary ones
+    assert 2 in set(datasets.flip_labels(np.repeat([0, 1], 50), 1.0, seed=0, n_classes=3).tolist())
+
+
+@pytest.mark.parametrize(
+    "y, n_classes, message",
+    [
+        (np.array([0, 1, 2]), 1, "n_classes must be an integer of at least 2"),
+        (np.array([0, 1, 2]), 2.5, "n_classes must be an integer of at least 2"),
+        (np.array([0, 1, 2]), True, "n_classes must be an integer of at least 2"),
+        (np.array([0, 1, 5]), 4, r"labels must lie in 0..3 for n_classes=4"),
+        (np.array([-1, 1, 1]), 3, "-1/\\+1 labels have 2 classes"),
+    ],
+)
+def test_flip_labels_rejects_a_wrong_n_classes(y, n_classes, message):
+    with pytest.raises(ValueError, match=message):
+        datasets.flip_labels(y, 0.5, seed=0, n_classes=n_classes)
+
+
 def test_blob_centers_are_the_centres_blobs_draws_around(blobs):
     centers = datasets.blob_centers()
     assert centers.shape == (3, 2)
@@ -597,6 +626,21 @@ def test_heteroscedastic_noise_matches_its_truth():
     assert q.shape == (40000, 3)
     for j, level in enumerate((0.05, 0.5, 0.95)):
         assert abs(np.mean(y <= q[:, j]) - level) < 0.01
+
+
+def test_heteroscedastic_truth_is_positive_and_ordered_beyond_the_data():
+    # The linear sd 0.1 + 0.2 (x + 2) reached 0 at x = -2.5 and turned negative below it, so the true
+    # quantiles crossed on the grid a chapter plots ([-3, 3]).
+    grid = np.linspace(-6.0, 6.0, 481)[:, None]
+    mean, sd = datasets.heteroscedastic_truth(grid)
+    assert np.all(sd > 0)
+    np.testing.assert_allclose(sd[grid[:, 0] <= -2.0], 0.1)
+    np.testing.assert_allclose(sd[grid[:, 0] >= 2.0], 0.9)
+    inside = np.abs(grid[:, 0]) <= 2.0  # unchanged where the generator draws its data
+    np.testing.assert_allclose(sd[inside], 0.1 + 0.2 * (grid[inside, 0] + 2.0))
+    np.testing.assert_allclose(mean, np.sin(2.0 * grid[:, 0]))
+    q = datasets.heteroscedastic_quantiles(grid, [0.05, 0.5, 0.95])
+    assert np.all(np.diff(q, axis=1) > 0)
 
 
 def test_heteroscedastic_is_reproducible_and_split():
