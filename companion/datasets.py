@@ -907,13 +907,13 @@ def contaminate(split, fraction, magnitude=10.0, random_state=0):
     return replace(split, y_train=y, name=f"{split.name}+{float(fraction):.0%} outliers")
 
 
-def flip_labels(y, fraction, seed=0, kind="symmetric", to=None):
+def flip_labels(y, fraction, seed=0, kind="symmetric", to=None, n_classes=None):
     """Flip a fraction of class labels to another class: symmetric or class-dependent label noise.
 
     With ``kind="symmetric"`` (the default), exactly ``round(fraction * n)`` labels,
     chosen without replacement, are changed: 0/1 labels become ``1 - y``, -1/+1 labels
-    become ``-y``, and integer labels of ``k > 2`` classes (``0..k-1``,
-    ``k = max(y) + 1``) move to one of the other ``k - 1`` classes, drawn uniformly.
+    become ``-y``, and integer labels of ``k > 2`` classes (``0..k-1``, ``k = n_classes``)
+    move to one of the other ``k - 1`` classes, drawn uniformly.
 
     With ``kind="pairwise"`` the noise depends on the class, as when annotators confuse
     similar classes: within every class ``c``, exactly ``round(fraction * n_c)`` of its
@@ -944,6 +944,13 @@ def flip_labels(y, fraction, seed=0, kind="symmetric", to=None):
         ``kind="pairwise"`` only: the class each class flips to, ``to[c] != c``, in
         ``0..k-1``. A dict needs an entry for every class present in ``y``.
         Defaults to ``(c + 1) % k``.
+    n_classes : int, optional
+        The number of classes ``k`` of integer labels ``0..k-1``. Pass it: a label
+        vector can miss a class (a subset, a fold of a rare class), and then no rule
+        can see ``k`` in it. If omitted, ``k = max(y) + 1``, which is wrong when the
+        top class is absent (symmetric flips then never produce it, and the pairwise
+        default ``(c + 1) % k`` wraps too early). ``n_classes=2`` with 0/1 labels
+        is the binary case; -1/+1 labels accept only ``n_classes=2``.
 
     Returns
     -------
@@ -957,7 +964,8 @@ def flip_labels(y, fraction, seed=0, kind="symmetric", to=None):
     ValueError
         If ``y`` is not one-dimensional, is empty, holds values that are not class
         labels (non-integers, negative integers other than -1/+1 labels, NaN), or if
-        ``fraction`` lies outside [0, 1] or ``seed`` is not an integer; if ``kind`` is
+        ``fraction`` lies outside [0, 1] or ``seed`` is not an integer; if ``n_classes``
+        is not an integer of at least 2 or a label lies outside ``0..n_classes-1``; if ``kind`` is
         unknown, ``to`` is given with symmetric noise, pairwise noise gets -1/+1
         labels, or ``to`` misses a class, maps a class to itself or out of
         ``0..k-1``.
@@ -982,6 +990,11 @@ def flip_labels(y, fraction, seed=0, kind="symmetric", to=None):
            [2, 2, 0, 2]])
     >>> np.bincount(flip_labels(y, 0.5, kind="pairwise", to={0: 2, 1: 0, 2: 0})).tolist()
     [6, 2, 4]
+
+    Labels that miss the top class: say how many classes there are.
+
+    >>> flip_labels(np.array([0, 1, 2]), 1.0, kind="pairwise", n_classes=4).tolist()
+    [1, 2, 3]
     """
     if kind not in ("symmetric", "pairwise"):
         raise ValueError(f"kind must be 'symmetric' or 'pairwise', got {kind!r}")
@@ -1000,16 +1013,24 @@ def flip_labels(y, fraction, seed=0, kind="symmetric", to=None):
     if not np.all(np.isfinite(values)) or np.any(values != np.round(values)):
         raise ValueError("labels must be integers (0/1, -1/+1 or 0..k-1); got a non-integer or NaN value")
     present = set(np.unique(values).tolist())
-    if present <= {0.0, 1.0}:
+    if n_classes is not None and (isinstance(n_classes, (bool, np.bool_))
+                                  or not isinstance(n_classes, (int, np.integer)) or n_classes < 2):
+        raise ValueError(f"n_classes must be an integer of at least 2, got {n_classes!r}")
+    if present <= {0.0, 1.0} and n_classes in (None, 2):
         label_kind = "01"
-    elif present <= {-1.0, 1.0}:
+    elif present <= {-1.0, 1.0} and not present <= {0.0, 1.0}:
+        if n_classes not in (None, 2):
+            raise ValueError(f"-1/+1 labels have 2 classes, got n_classes={n_classes}")
         label_kind = "pm1"
     elif min(present) >= 0:
         label_kind = "multiclass"
     else:
         raise ValueError(f"labels must be 0/1, -1/+1 or 0..k-1; got values {sorted(present)[:5]}")
+    k = int(values.max()) + 1 if n_classes is None else int(n_classes)
+    if values.max() >= k:
+        raise ValueError(f"labels must lie in 0..{k - 1} for n_classes={k}; got the label {int(values.max())}")
     if kind == "pairwise":
-        return _flip_pairwise(y, values, float(fraction), seed, to, label_kind)
+        return _flip_pairwise(y, values, float(fraction), seed, to, label_kind, k)
     rng = np.random.default_rng(seed)
     chosen = rng.choice(y.size, size=int(round(float(fraction) * y.size)), replace=False)
     noisy = y.copy()
@@ -1018,18 +1039,16 @@ def flip_labels(y, fraction, seed=0, kind="symmetric", to=None):
     elif label_kind == "pm1":
         noisy[chosen] = -y[chosen]
     else:
-        k = int(values.max()) + 1
         shift = rng.integers(1, k, size=chosen.size)  # 1..k-1: never the label itself
         noisy[chosen] = ((y[chosen].astype("int64") + shift) % k).astype(y.dtype)
     return noisy
 
 
-def _flip_pairwise(y, values, fraction, seed, to, label_kind):
+def _flip_pairwise(y, values, fraction, seed, to, label_kind, k):
     """Class-dependent noise for :func:`flip_labels`: ``round(fraction * n_c)`` labels of class c become to[c]."""
     if label_kind == "pm1":
         raise ValueError("pairwise noise needs integer labels 0..k-1; map -1/+1 labels to 0/1 first")
     classes = np.unique(values).astype("int64")
-    k = int(classes.max()) + 1
     if to is None:
         target = {int(c): (int(c) + 1) % k for c in classes}
     elif isinstance(to, dict):
