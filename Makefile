@@ -43,18 +43,20 @@ PYTEST_OPTS        := --ignore=tests/test_website.py --ignore=tests/test_packagi
 # `make test-latest`: the newest releases inside the ranges, in a venv of their own.
 LATEST := .venv-latest
 PIP_COMPILE := $(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
-               --allow-unsafe --extra tf --extra book -o requirements.lock pyproject.toml requirements.txt
+               --allow-unsafe --extra tf --extra book --extra lab -o requirements.lock pyproject.toml requirements.txt
 
 # The website test drives Debian's Chromium; install it when missing (root, or sudo).
 CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv lock lock-upgrade browser test test-numeric test-matrix test-latest unit book execute benchmark stats dist install-cell clean
+.PHONY: help venv lab lock lock-upgrade browser test test-numeric test-matrix test-latest unit book execute benchmark stats dist install-cell clean
 
 help:
 	@echo "make book          build the website into _build/html (warnings are errors)"
 	@echo "make test          unit tests + nbval over every notebook"
+	@echo "make lab           open the chapters in JupyterLab, from the locked .venv"
+	@echo "make venv          make .venv exactly the lock again (removes packages installed by hand)"
 	@echo "make test-numeric  make test with oneDNN off and one thread"
 	@echo "make test-matrix   unit tests + nbval on the numeric paths make test does not take: $(MATRIX)"
 	@echo "                   (MATRIX_TARGETS=book/x.ipynb for one notebook, MATRIX=avx2 for one path)"
@@ -71,14 +73,33 @@ help:
 	@echo "make clean         remove _build"
 
 # The venv is exactly the lock (pip-sync removes what it does not list), plus companion itself.
-$(STAMP): requirements.lock pyproject.toml
+# Targets that need the venv sync it when requirements.lock or pyproject.toml is newer than the stamp;
+# `make venv` syncs every time (about 10 s when nothing changed), so a package installed by hand is removed
+# again and the environment test passes. LOCK, PIP_SYNC and SYNC_ONLY (skip installing companion) are
+# variables so that tests/test_environment.py can run the same recipe on a throw-away venv, offline.
+LOCK     := requirements.lock
+PIP_SYNC  = $(BIN)/pip-sync
+define SYNC_VENV
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet -r requirements.lock
-	$(BIN)/pip-sync --quiet requirements.lock
-	$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .
+	test -x $(BIN)/pip-sync || $(BIN)/python -m pip install --quiet -r $(LOCK)
+	$(PIP_SYNC) --quiet $(LOCK)
+	$(if $(SYNC_ONLY),,$(BIN)/python -m pip install --quiet --no-deps --no-build-isolation -e .)
 	touch $(STAMP)
+endef
 
-venv: $(STAMP)
+$(STAMP): requirements.lock pyproject.toml
+	$(SYNC_VENV)
+
+venv:
+	$(SYNC_VENV)
+
+# JupyterLab (locked, extra `lab` of pyproject.toml) on the chapters, with the kernel settings nbval uses: the
+# IPython profile of config/ipython and TensorFlow's quiet log, both exported above. A chapter run here prints
+# what its stored outputs show. LAB_OPTS passes options, e.g. LAB_OPTS="--no-browser --port 8890". As root (a
+# container), Jupyter refuses to start without --allow-root, so it is added there.
+LAB_OPTS ?=
+lab: $(STAMP)
+	$(BIN)/jupyter lab --ServerApp.root_dir=book $(if $(filter 0,$(shell id -u)),--allow-root) $(LAB_OPTS)
 
 browser:
 	@if [ ! -x $(CHROMIUM) ] || [ ! -x $(CHROMEDRIVER) ]; then \

@@ -1,11 +1,15 @@
 """The book's environment is the lock: what ``make`` installs into ``.venv`` is ``requirements.lock``, exactly.
 
-These checks read files only (no kernel, no network). The first runs only inside the project's own
-``.venv``: in a reader's environment, where ``companion`` was installed with its ranges, it is skipped.
+These checks need no kernel and no network. The check of ``.venv`` itself runs only inside the project's own
+``.venv``: in a reader's environment, where ``companion`` was installed with its ranges, it is skipped. The
+repair of a venv into which a package was installed by hand is run on a throw-away venv with an empty lock.
 """
 
 import re
+import shutil
+import subprocess
 import sys
+import venv
 from importlib import metadata
 from pathlib import Path
 
@@ -75,3 +79,54 @@ def test_binder_installs_the_lock_with_the_python_it_was_compiled_for():
     assert (binder / "runtime.txt").read_text().strip() == f"python-{compiled_for}"
     post_build = (binder / "postBuild").read_text()
     assert "pip install --no-deps -e ." in post_build and (binder / "postBuild").stat().st_mode & 0o111
+
+
+def test_jupyterlab_is_locked_for_make_lab():
+    pins = lock_pins()
+    assert "jupyterlab" in pins and pins["jupyterlab"].startswith("4.")
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert "--extra lab" in makefile and "jupyter lab" in makefile
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_venv_syncs_even_when_the_stamp_is_newer_than_the_lock():
+    # `make -n` prints the recipe without running it; with a fresh stamp, a recipe behind the stamp's rule
+    # would print nothing, so this fails if `make venv` skips the sync when the lock has not changed.
+    (ROOT / ".venv").mkdir(exist_ok=True)
+    (ROOT / ".venv" / ".installed").touch()
+    out = subprocess.run(["make", "-n", "venv"], cwd=ROOT, capture_output=True, text=True, check=True).stdout
+    assert "pip-sync --quiet requirements.lock" in out
+    assert "pip install --quiet --no-deps --no-build-isolation -e ." in out
+
+
+@pytest.mark.skipif(shutil.which("pip-sync", path=str(Path(sys.executable).parent)) is None,
+                    reason="needs pip-tools in this environment")
+def test_the_sync_removes_a_package_installed_by_hand(tmp_path):
+    # A throw-away venv (pip from ensurepip, offline), a package "installed by hand" (a distribution with its
+    # RECORD, as pip leaves it) and an empty lock: the same pip-sync command as `make venv` must uninstall it.
+    env = tmp_path / "env"
+    venv.create(env, with_pip=True)
+    python = env / "bin" / "python"
+    site = Path(subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+                               capture_output=True, text=True, check=True).stdout.strip())
+    (site / "handmade").mkdir()
+    (site / "handmade" / "__init__.py").write_text("", encoding="utf-8")
+    info = site / "handmade-1.0.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: handmade\nVersion: 1.0\n", encoding="utf-8")
+    (info / "INSTALLER").write_text("pip\n", encoding="utf-8")
+    (info / "RECORD").write_text("".join(f"{f},,\n" for f in ("handmade/__init__.py", "handmade-1.0.dist-info/METADATA",
+                                 "handmade-1.0.dist-info/INSTALLER", "handmade-1.0.dist-info/RECORD")), encoding="utf-8")
+    listed = subprocess.run([python, "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True,
+                            check=True).stdout
+    assert "handmade==1.0" in listed
+    lock = tmp_path / "empty.lock"
+    lock.write_text("# nothing is locked\n", encoding="utf-8")
+    pip_sync = Path(sys.executable).parent / "pip-sync"
+    subprocess.run(["make", "-s", "venv", f"VENV={env}", f"LOCK={lock}",
+                    f"PIP_SYNC={pip_sync} --python-executable {python}", "SYNC_ONLY=1"],
+                   cwd=ROOT, capture_output=True, text=True, check=True)
+    listed = subprocess.run([python, "-m", "pip", "list", "--format=freeze"], capture_output=True, text=True,
+                            check=True).stdout
+    assert "handmade" not in listed
+    assert not (site / "handmade").exists()
