@@ -745,8 +745,15 @@ def reliability_curve(y_true, prob, n_bins=15, strategy="uniform"):
       :math:`c_i = \\max_j p_{ij}` of the predicted class :math:`\\hat y_i =
       \\arg\\max_j p_{ij}`, against :math:`a_i = [\\hat y_i = y_i]` (Guo et al. 2017).
 
-    Bin :math:`b` holds the samples with :math:`e_b \\le c_i < e_{b+1}` (the last bin
-    also holds :math:`c_i = e_{n_\\text{bins}}`).
+    Bin :math:`b` holds the samples with :math:`e_{b-1} < c_i \\le e_b` (the first bin
+    also holds :math:`c_i = e_0`): a confidence on an edge goes to the bin *below* it,
+    the convention of scikit-learn's ``calibration_curve`` and of Guo et al. (2017),
+    whose bin :math:`m` is :math:`((m-1)/M, m/M]`. The uniform edges are computed as
+    ``k / n_bins`` (correctly rounded), so a confidence of exactly ``0.6`` with five
+    bins lands in the third bin, :math:`(0.4, 0.6]`. (``np.linspace(0, 1, 6)[3]`` is
+    ``0.6000000000000001``, and scikit-learn, which bins on ``np.linspace``, puts a
+    value such as ``5 / 6`` with six bins in the bin above it; the two agree everywhere
+    else.)
 
     Parameters
     ----------
@@ -757,8 +764,9 @@ def reliability_curve(y_true, prob, n_bins=15, strategy="uniform"):
     n_bins : int, default=15
         Number of bins (before empty bins are dropped).
     strategy : {"uniform", "quantile"}, default="uniform"
-        ``"uniform"``: edges ``0, 1/n_bins, ..., 1``. ``"quantile"``: edges at the
-        quantiles of the confidences, so the bins hold about equally many samples.
+        ``"uniform"``: edges ``0, 1/n_bins, ..., 1`` (equal width). ``"quantile"``:
+        edges at the quantiles of the confidences (``np.quantile``), so the bins hold
+        about equally many samples (equal mass; tied confidences stay in one bin).
 
     Returns
     -------
@@ -791,10 +799,11 @@ def reliability_curve(y_true, prob, n_bins=15, strategy="uniform"):
         confidence = prob.max(axis=1)
         outcome = (prob.argmax(axis=1) == y).astype("float64")
     if strategy == "uniform":
-        edges = np.linspace(0.0, 1.0, n_bins + 1)
+        edges = np.arange(n_bins + 1) / n_bins  # k / n_bins correctly rounded (np.linspace is not: 3 * 0.2 > 0.6)
     else:
         edges = np.quantile(confidence, np.linspace(0.0, 1.0, n_bins + 1))
-    index = np.clip(np.searchsorted(edges[1:-1], confidence, side="right"), 0, n_bins - 1)
+    # (e_{b-1}, e_b]: an edge value goes to the bin below, as in calibration_curve (searchsorted, side="left")
+    index = np.searchsorted(edges[1:-1], confidence, side="left")
     count = np.bincount(index, minlength=n_bins)
     full = count > 0
     mean_confidence = np.bincount(index, weights=confidence, minlength=n_bins)[full] / count[full]

@@ -472,7 +472,18 @@ def reliability_diagram(y_true, prob, ax=None, n_bins=10, strategy="uniform", la
     One marker per non-empty bin of :func:`companion.metrics.reliability_curve`, at
     (mean confidence, observed frequency or accuracy), joined by a line, with marker
     area growing with the bin's share of the samples. The dotted diagonal is perfect
-    calibration: points below it are over-confident, points above under-confident.
+    calibration. What a point off the diagonal means depends on the mode:
+
+    * **top-label** (``prob`` of shape (n, k)): the confidence is the probability of
+      the predicted class, so a point below the diagonal is over-confident and a
+      point above it under-confident;
+    * **binary** (``prob`` of shape (n,), the probability of class 1): a point below
+      the diagonal means class 1 happens less often than forecast. At a forecast above
+      1/2 that is over-confidence, at a forecast below 1/2 it is *under*-confidence
+      (the forecast should be nearer 0). A curve steeper than the diagonal (through
+      (1/2, 1/2)) is under-confident, a flatter one over-confident, and a curve
+      shifted below the diagonal everywhere forecasts class 1 too often.
+
     Call it several times on one Axes to overlay models (colours follow `PALETTE`).
 
     Parameters

@@ -210,24 +210,62 @@ def test_gaussian_posterior_rejects_a_feature_count_mismatch():
 def test_ece_hand_computed_binary_case():
     from companion.metrics import expected_calibration_error, reliability_curve
 
-    # 5 uniform bins of width 0.2. Bin [0, 0.2): 0.05, 0.15 with labels 0, 1 -> conf 0.10, freq 0.5, gap 0.40.
-    # Bin [0.4, 0.6): 0.4 (on the edge, goes up), 0.5 with labels 1, 1 -> conf 0.45, freq 1.0, gap 0.55.
-    # Bin [0.8, 1.0]: 0.9, 1.0 (the end point) with labels 1, 0 -> conf 0.95, freq 0.5, gap 0.45.
+    # 5 uniform bins of width 0.2, (a, b] as in scikit-learn and Guo et al. Bin [0, 0.2]: 0.05, 0.15 with labels
+    # 0, 1 -> conf 0.10, freq 0.5, gap 0.40. Bin (0.2, 0.4]: 0.4 (on the edge, goes down), label 1 -> gap 0.6.
+    # Bin (0.4, 0.6]: 0.5, label 1 -> gap 0.5. Bin (0.8, 1.0]: 0.9, 1.0 with labels 1, 0 -> conf 0.95, gap 0.45.
     y = [0, 1, 1, 1, 1, 0]
     p = [0.05, 0.15, 0.4, 0.5, 0.9, 1.0]
     curve = reliability_curve(y, p, n_bins=5)
-    np.testing.assert_allclose(curve.confidence, [0.10, 0.45, 0.95])
-    np.testing.assert_allclose(curve.accuracy, [0.5, 1.0, 0.5])
-    np.testing.assert_array_equal(curve.count, [2, 2, 2])
-    assert expected_calibration_error(y, p, n_bins=5) == pytest.approx((0.40 + 0.55 + 0.45) * 2 / 6)
+    np.testing.assert_allclose(curve.confidence, [0.10, 0.4, 0.5, 0.95])
+    np.testing.assert_allclose(curve.accuracy, [0.5, 1.0, 1.0, 0.5])
+    np.testing.assert_array_equal(curve.count, [2, 1, 1, 2])
+    assert expected_calibration_error(y, p, n_bins=5) == pytest.approx((2 * 0.40 + 0.6 + 0.5 + 2 * 0.45) / 6)
+
+
+@pytest.mark.parametrize("n_bins", [2, 5, 6, 7, 10, 12, 15, 30])
+def test_reliability_curve_puts_every_edge_value_in_the_bin_below(n_bins):
+    # Bin m is ((m - 1) / M, m / M] (Guo et al. 2017; scikit-learn's calibration_curve), the first bin closed at 0.
+    # The old code binned [a, b) on np.linspace edges: 0.4 with 5 bins went up, 0.6 (below linspace's
+    # 0.6000000000000001) went down, so the convention depended on float rounding.
+    from companion.metrics import reliability_curve
+
+    for k in range(n_bins + 1):
+        edge = k / n_bins
+        below = max(k - 1, 0)  # the bin that should hold the edge value
+        # the edge value with a marker point deep inside every bin: the edge joins the marker of bin `below`
+        markers = (np.arange(n_bins) + 0.5) / n_bins
+        p = np.concatenate([markers, [edge]])
+        curve = reliability_curve(np.zeros(p.size, dtype=int), p, n_bins=n_bins)
+        expected = np.ones(n_bins, dtype=int)
+        expected[below] += 1
+        np.testing.assert_array_equal(curve.count, expected, err_msg=f"edge {k}/{n_bins}")
+
+
+def test_reliability_curve_edges_agree_with_sklearn_where_its_edges_are_exact():
+    from sklearn.calibration import calibration_curve
+
+    from companion.metrics import reliability_curve
+
+    # Confidences on the edges (k / 10, exact in np.linspace(0, 1, 11) for these k) and inside the bins.
+    p = np.array([0.0, 0.1, 0.2, 0.25, 0.4, 0.5, 0.55, 0.8, 0.9, 1.0])
+    y = np.array([0, 1, 0, 1, 1, 0, 1, 1, 0, 1])
+    assert np.all(np.linspace(0, 1, 11)[[1, 2, 4, 5, 8, 9]] == [0.1, 0.2, 0.4, 0.5, 0.8, 0.9])
+    ours = reliability_curve(y, p, n_bins=10)
+    freq, conf = calibration_curve(y, p, n_bins=10)
+    np.testing.assert_allclose(ours.accuracy, freq)
+    np.testing.assert_allclose(ours.confidence, conf)
+    # and the reviewer's case: 0.6 and 0.5 share the bin (0.4, 0.6] with five bins
+    np.testing.assert_array_equal(reliability_curve([1, 0], [0.6, 0.5], n_bins=5).count, [2])
+    np.testing.assert_array_equal(reliability_curve([1, 0], [0.6, 0.4], n_bins=5).count, [1, 1])
 
 
 def test_ece_hand_computed_top_label_case():
     from companion.metrics import expected_calibration_error
 
-    # top-label confidences 0.6 (right), 0.7 (wrong), 0.9 (right), 0.95 (right); two bins [0, .5), [.5, 1]
-    # all in the upper bin: conf mean 0.7875, accuracy 0.75 -> ECE 0.0375; with 10 bins:
-    # [0.6,0.7): 0.6 right (gap 0.4); [0.7,0.8): 0.7 wrong (gap 0.7); [0.9,1]: 0.9, 0.95 right (gap 0.075 each)
+    # top-label confidences 0.6 (right), 0.7 (wrong), 0.9 (right), 0.95 (right); two bins [0, .5], (.5, 1]
+    # all in the upper bin: conf mean 0.7875, accuracy 0.75 -> ECE 0.0375; with 10 bins, (a, b]:
+    # (0.5,0.6]: 0.6 right (gap 0.4); (0.6,0.7]: 0.7 wrong (gap 0.7); (0.8,0.9]: 0.9 right (gap 0.1);
+    # (0.9,1]: 0.95 right (gap 0.05)
     prob = np.array([[0.6, 0.3, 0.1], [0.1, 0.7, 0.2], [0.05, 0.05, 0.9], [0.95, 0.05, 0.0]])
     y = np.array([0, 2, 2, 0])
     assert expected_calibration_error(y, prob, n_bins=2) == pytest.approx(0.0375)
