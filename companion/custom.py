@@ -401,10 +401,14 @@ class GaussianNLL(keras.losses.Loss):
 
     The model has two output units per target: column 0 is the mean and column 1 a raw
     score that the loss turns into a variance, by default ``softplus(raw) +
-    min_variance`` (Nix and Weigend 1994). The floor keeps ``1 / variance`` bounded, so
-    one well-fitted training point cannot drive the loss to minus infinity and its
-    gradient to infinity. With ``link="exp"`` the raw score is a log-variance, the
-    other common choice; without a floor it has no bound on either side.
+    min_variance``, the parametrisation of Lakshminarayanan et al. (2017); the loss itself
+    is that of Nix and Weigend (1994), who used an exponential variance unit. The floor
+    keeps ``1 / variance`` bounded, so one well-fitted training point cannot drive the
+    loss to minus infinity: ``|d loss / d mean| = |y - mean| / variance`` never exceeds
+    ``|y - mean| / min_variance``. Softplus alone gives no such bound (``softplus(s) ~
+    exp(s)`` for ``s -> -inf``); it only avoids ``exp``'s overflow for large raw scores.
+    With ``link="exp"`` the raw score is a log-variance, the other common choice;
+    without a floor it has no bound on either side.
 
     Formula::
 
@@ -417,8 +421,13 @@ class GaussianNLL(keras.losses.Loss):
 
     Parameters
     ----------
-    min_variance : float, default=1e-6
-        Floor added to every variance, ``>= 0``, in squared target units.
+    min_variance : float, default=1e-3
+        Floor added to every variance, ``>= 0``, in squared target units. The default
+        suits standardized targets (unit variance): a standard deviation of about 0.03
+        of the targets' spread, far below any noise level worth modelling, while it caps
+        the factor on a residual's pull at 1000 (a floor of ``1e-6`` would allow
+        ``10**6``, no practical cap). For targets in other units scale it with their
+        variance.
     link : {"softplus", "exp"}, default="softplus"
         How the raw score becomes a variance.
     reduction : str, default="sum_over_batch_size"
@@ -443,11 +452,11 @@ class GaussianNLL(keras.losses.Loss):
     >>> round(float(loss(np.array([0.0]), np.array([[0.0, 0.0]]))), 6)  # N(0, 1) at 0: 0.5 log(2 pi)
     0.918939
     >>> mean, variance = GaussianNLL().mean_variance(np.array([[1.0, 0.0]]))
-    >>> mean.round(3).tolist(), variance.round(3).tolist()  # softplus(0) = log 2
-    ([1.0], [0.693])
+    >>> mean.round(3).tolist(), variance.round(3).tolist()  # softplus(0) + 0.001 = log 2 + 0.001
+    ([1.0], [0.694])
     """
 
-    def __init__(self, min_variance=1e-6, link="softplus", reduction="sum_over_batch_size", name="gaussian_nll",
+    def __init__(self, min_variance=1e-3, link="softplus", reduction="sum_over_batch_size", name="gaussian_nll",
                  dtype=None):
         min_variance = float(min_variance)
         if not (np.isfinite(min_variance) and min_variance >= 0):
@@ -487,6 +496,218 @@ class GaussianNLL(keras.losses.Loss):
 
     def get_config(self):
         return {**super().get_config(), "min_variance": self.min_variance, "link": self.link}
+
+
+def beta_nll(y_true, mean, variance, beta=0.5):
+    """Return the beta-NLL of Seitzer et al. (2022) per sample, in NumPy: the Gaussian NLL times ``variance ** beta``.
+
+    Formula::
+
+        loss = variance ** beta * (0.5 * log(2 * pi * variance) + (y_true - mean) ** 2 / (2 * variance))
+
+    The NumPy reference of :class:`BetaNLL`'s value; in training the weight
+    ``variance ** beta`` is a constant (no gradient flows through it).
+
+    Parameters
+    ----------
+    y_true, mean, variance : array_like of the same shape (n,)
+        Targets, predicted means and predicted variances (``> 0``).
+    beta : float, default=0.5
+        In [0, 1]; 0 gives the Gaussian NLL, 1 a loss whose gradient for the mean is
+        that of half the squared error.
+
+    Returns
+    -------
+    loss : ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> from companion.custom import beta_nll
+    >>> beta_nll([0.0], [0.0], [4.0], beta=0.5).round(4).tolist()  # 2 * (0.5 log(8 pi))
+    [3.2242]
+    """
+    y_true, mean, variance = (np.asarray(v, dtype=np.float64) for v in (y_true, mean, variance))
+    if np.any(variance <= 0):
+        raise ValueError("variance must be positive")
+    if not 0.0 <= float(beta) <= 1.0:
+        raise ValueError(f"beta must lie in [0, 1], got {beta}")
+    nll = 0.5 * np.log(2.0 * np.pi * variance) + (y_true - mean) ** 2 / (2.0 * variance)
+    return variance ** float(beta) * nll
+
+
+def student_t_nll(y_true, loc, scale, df):
+    """Return the negative log-density of a Student-t distribution per sample, in NumPy.
+
+    Formula::
+
+        z = (y_true - loc) / scale
+        loss = -lgamma((df + 1) / 2) + lgamma(df / 2) + 0.5 * log(df * pi) + log(scale)
+               + (df + 1) / 2 * log(1 + z ** 2 / df)
+
+    which is ``-scipy.stats.t.logpdf(y_true, df, loc, scale)``; the NumPy reference of
+    :class:`StudentTNLL`.
+
+    Parameters
+    ----------
+    y_true, loc, scale : array_like of the same shape (n,)
+        Targets, locations and scales (``> 0``).
+    df : float
+        Degrees of freedom, ``> 0``.
+
+    Returns
+    -------
+    loss : ndarray of shape (n,)
+
+    Examples
+    --------
+    >>> from companion.custom import student_t_nll
+    >>> student_t_nll([0.0], [0.0], [1.0], df=1.0).round(4).tolist()  # Cauchy at 0: log(pi)
+    [1.1447]
+    """
+    from math import lgamma
+
+    y_true, loc, scale = (np.asarray(v, dtype=np.float64) for v in (y_true, loc, scale))
+    df = float(df)
+    if not (np.isfinite(df) and df > 0):
+        raise ValueError(f"df must be a finite number > 0, got {df}")
+    if np.any(scale <= 0):
+        raise ValueError("scale must be positive")
+    z = (y_true - loc) / scale
+    constant = -lgamma((df + 1.0) / 2.0) + lgamma(df / 2.0) + 0.5 * np.log(df * np.pi)
+    return constant + np.log(scale) + (df + 1.0) / 2.0 * np.log1p(z ** 2 / df)
+
+
+@keras.saving.register_keras_serializable(package="companion")
+class BetaNLL(GaussianNLL):
+    """Compute the beta-NLL of Seitzer et al. (2022): the Gaussian NLL weighted by ``variance ** beta``.
+
+    The Gaussian NLL divides each squared residual by its predicted variance, so points
+    the model already expects to be noisy pull little on the mean, and a model can
+    settle on a poor mean with a large variance. beta-NLL multiplies each sample's NLL by
+    its predicted variance to the power ``beta``, held constant in the gradient (a
+    stop-gradient), which restores part of that pull: at ``beta = 1`` the mean's
+    gradient is the squared error's, at ``beta = 0`` the loss is :class:`GaussianNLL`.
+    Seitzer et al. recommend ``beta = 0.5``. The model and its outputs are those of
+    :class:`GaussianNLL` (column 0 the mean, column 1 a raw variance score), and so is
+    :meth:`mean_variance`.
+
+    Formula::
+
+        variance = softplus(raw) + min_variance
+        loss = stop_gradient(variance) ** beta * gaussian_nll(y_true, mean, variance)
+
+    Parameters
+    ----------
+    beta : float, default=0.5
+        In [0, 1].
+    min_variance, link, reduction, name, dtype
+        As for :class:`GaussianNLL`.
+
+    Notes
+    -----
+    The loss's value is not a log-likelihood; score the trained model with the Gaussian
+    NLL (:func:`companion.losses.gaussian_nll`). :func:`beta_nll` is the NumPy reference.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.custom import BetaNLL
+    >>> loss = BetaNLL(beta=0.5, min_variance=0.0, link="exp")
+    >>> round(float(loss(np.array([0.0]), np.array([[0.0, np.log(4.0)]]))), 4)  # 4 ** 0.5 * 0.5 log(8 pi)
+    3.2242
+    """
+
+    def __init__(self, beta=0.5, min_variance=1e-3, link="softplus", reduction="sum_over_batch_size",
+                 name="beta_nll", dtype=None):
+        beta = float(beta)
+        if not (np.isfinite(beta) and 0.0 <= beta <= 1.0):
+            raise ValueError(f"beta must lie in [0, 1], got {beta}")
+        super().__init__(min_variance=min_variance, link=link, reduction=reduction, name=name, dtype=dtype)
+        self.beta = beta
+
+    def call(self, y_true, y_pred):
+        y_pred = ops.convert_to_tensor(y_pred)
+        nll = super().call(y_true, y_pred)
+        weight = ops.stop_gradient(self._variance(y_pred[..., 1], ops))
+        return nll * ops.power(weight, self.beta)
+
+    def get_config(self):
+        return {**super().get_config(), "beta": self.beta}
+
+
+@keras.saving.register_keras_serializable(package="companion")
+class StudentTNLL(GaussianNLL):
+    """Compute the negative log-likelihood of a Student-t with a predicted location and scale.
+
+    A heavy-tailed alternative to :class:`GaussianNLL`: the same two output units
+    (column 0 the location, column 1 a raw score), read as a Student-t with ``df``
+    degrees of freedom whose squared scale is ``softplus(raw) + min_variance``. A
+    residual of ``r`` scales costs ``(df + 1) / 2 * log(1 + r**2 / df)``, which grows
+    like ``log r`` instead of the Gaussian's ``r**2 / 2``, so a few wild targets pull
+    less on the fit. As ``df -> inf`` it becomes the Gaussian NLL.
+
+    Formula::
+
+        loc, scale ** 2 = y_pred[..., 0], softplus(y_pred[..., 1]) + min_variance
+        loss = student_t_nll(y_true, loc, scale, df)    # -scipy.stats.t.logpdf
+
+    Parameters
+    ----------
+    df : float, default=5.0
+        Degrees of freedom, ``> 0``, fixed (not learnt). The variance is
+        ``scale ** 2 * df / (df - 2)`` for ``df > 2``.
+    min_variance, link, reduction, name, dtype
+        As for :class:`GaussianNLL`; the floor applies to ``scale ** 2``.
+
+    Notes
+    -----
+    :meth:`mean_variance` returns the location and ``scale ** 2`` (not the variance);
+    :meth:`location_scale` returns the location and the scale. A quantile at level
+    ``tau`` is ``loc + scale * scipy.stats.t.ppf(tau, df)``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.custom import StudentTNLL
+    >>> loss = StudentTNLL(df=1.0, min_variance=0.0, link="exp")
+    >>> round(float(loss(np.array([0.0]), np.array([[0.0, 0.0]]))), 4)  # Cauchy at 0: log(pi)
+    1.1447
+    """
+
+    def __init__(self, df=5.0, min_variance=1e-3, link="softplus", reduction="sum_over_batch_size",
+                 name="student_t_nll", dtype=None):
+        df = float(df)
+        if not (np.isfinite(df) and df > 0):
+            raise ValueError(f"df must be a finite number > 0, got {df}")
+        super().__init__(min_variance=min_variance, link=link, reduction=reduction, name=name, dtype=dtype)
+        self.df = df
+
+    def call(self, y_true, y_pred):
+        from math import lgamma
+
+        y_pred = ops.convert_to_tensor(y_pred)
+        y_true = ops.cast(ops.convert_to_tensor(y_true), y_pred.dtype)
+        if y_pred.shape[-1] != 2:
+            raise ValueError(f"y_pred must have 2 columns (location, raw scale), got shape {y_pred.shape}")
+        if len(y_true.shape) == len(y_pred.shape):
+            if y_true.shape[-1] != 1:
+                raise ValueError(f"y_true must hold one target per sample, shape (n,) or (n, 1), got {y_true.shape}")
+            y_true = ops.squeeze(y_true, -1)
+        elif len(y_true.shape) != len(y_pred.shape) - 1:
+            raise ValueError(f"cannot align y_true of shape {y_true.shape} with y_pred of shape {y_pred.shape}")
+        loc, scale2 = y_pred[..., 0], self._variance(y_pred[..., 1], ops)
+        df = self.df
+        constant = -lgamma((df + 1.0) / 2.0) + lgamma(df / 2.0) + 0.5 * np.log(df * np.pi)
+        return (constant + 0.5 * ops.log(scale2)
+                + (df + 1.0) / 2.0 * ops.log1p(ops.square(y_true - loc) / (df * scale2)))
+
+    def location_scale(self, y_pred):
+        """Split predictions of shape (..., 2) into NumPy locations and scales (float64)."""
+        loc, scale2 = self.mean_variance(y_pred)
+        return loc, np.sqrt(scale2)
+
+    def get_config(self):
+        return {**super().get_config(), "df": self.df}
 
 
 def _levels(quantiles):

@@ -437,6 +437,88 @@ def test_gaussian_nll_training_learns_the_growing_noise():
     np.testing.assert_allclose(np.sqrt(variance), sd, rtol=0.5)
 
 
+def test_gaussian_nll_default_floor_caps_the_pull_of_a_residual_at_1000():
+    # The default was 1e-6, a cap of 10**6 on |d loss / d mean| per unit residual: no practical cap.
+    loss = GaussianNLL(reduction=None)
+    assert loss.min_variance == 1e-3
+    raw = tf.Variable([[1.0, -30.0]])
+    with tf.GradientTape() as tape:
+        value = tf.reduce_sum(loss(np.zeros(1, "float32"), raw))
+    assert abs(float(tape.gradient(value, raw)[0, 0])) <= 1e3 * 1.001
+
+
+from companion.custom import BetaNLL, StudentTNLL, beta_nll, student_t_nll  # noqa: E402
+
+
+@pytest.mark.parametrize("beta", [0.0, 0.5, 1.0])
+def test_beta_nll_value_is_the_weighted_gaussian_nll(beta):
+    y, y_pred = _raw_predictions()
+    loss = BetaNLL(beta=beta, reduction=None)
+    variance = np.logaddexp(0.0, y_pred[:, 1].astype("float64")) + 1e-3
+    scipy_value = -stats.norm.logpdf(y, y_pred[:, 0], np.sqrt(variance)) * variance ** beta
+    np.testing.assert_allclose(beta_nll(y, y_pred[:, 0], variance, beta), scipy_value, rtol=1e-6)
+    np.testing.assert_allclose(np.asarray(loss(y, y_pred), dtype="float64"), scipy_value, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(loss.mean_variance(y_pred)[1], variance, rtol=1e-6)
+
+
+def test_beta_nll_weight_carries_no_gradient():
+    # d/d mean = -variance ** beta * (y - mean) / variance; at beta = 1 that is -(y - mean), the gradient of
+    # half the squared error, whatever the variance.
+    y = tf.constant([2.0])
+    raw = tf.Variable([[0.0, float(np.log(4.0))]])  # mean 0, variance 4
+    for beta, expected in ((0.0, -2.0 / 4.0), (0.5, -2.0 / 2.0), (1.0, -2.0)):
+        with tf.GradientTape() as tape:
+            value = tf.reduce_sum(BetaNLL(beta=beta, min_variance=0.0, link="exp", reduction=None)(y, raw))
+        grad = tape.gradient(value, raw).numpy()
+        np.testing.assert_allclose(grad[0, 0], expected, rtol=1e-6)
+        np.testing.assert_allclose(grad[0, 1], 0.0, atol=1e-6)  # the variance still sits at the squared residual
+
+
+@pytest.mark.parametrize("df", [1.0, 3.0, 30.0])
+def test_student_t_nll_matches_scipy(df):
+    y, y_pred = _raw_predictions()
+    loss = StudentTNLL(df=df, reduction=None)
+    loc, scale = loss.location_scale(y_pred)
+    np.testing.assert_allclose(scale ** 2, np.logaddexp(0.0, y_pred[:, 1].astype("float64")) + 1e-3, rtol=1e-12)
+    expected = -stats.t.logpdf(y, df, loc, scale)
+    np.testing.assert_allclose(student_t_nll(y, loc, scale, df), expected, rtol=1e-10)
+    np.testing.assert_allclose(np.asarray(loss(y, y_pred), dtype="float64"), expected, rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(np.asarray(loss(y[:, None], y_pred)), expected, rtol=1e-5, atol=1e-5)
+
+
+def test_student_t_nll_tends_to_the_gaussian_nll():
+    rng = np.random.default_rng(1)
+    y, loc, scale = rng.normal(size=50), rng.normal(size=50), rng.uniform(0.5, 2.0, size=50)
+    np.testing.assert_allclose(student_t_nll(y, loc, scale, 1e9), -stats.norm.logpdf(y, loc, scale), atol=1e-5)
+    raw = np.stack([loc, np.log(np.expm1(scale ** 2 - 1e-3))], axis=1).astype("float32")
+    t = np.asarray(StudentTNLL(df=1e4, reduction=None)(y.astype("float32"), raw), dtype="float64")
+    np.testing.assert_allclose(t, -stats.norm.logpdf(y, loc, scale), rtol=1e-3, atol=1e-3)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda: BetaNLL(beta=1.5), "beta"), (lambda: BetaNLL(beta=float("nan")), "beta"),
+    (lambda: StudentTNLL(df=0.0), "df"), (lambda: StudentTNLL(df=float("inf")), "df"),
+    (lambda: StudentTNLL()(np.zeros(4, "float32"), np.zeros((4, 3), "float32")), "2 columns"),
+    (lambda: beta_nll([0.0], [0.0], [0.0]), "variance"), (lambda: beta_nll([0.0], [0.0], [1.0], 2.0), "beta"),
+    (lambda: student_t_nll([0.0], [0.0], [-1.0], 3.0), "scale"), (lambda: student_t_nll([0.0], [0.0], [1.0], -1), "df"),
+])
+def test_beta_and_student_t_reject_bad_arguments(call, match):
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+@pytest.mark.parametrize("loss", [BetaNLL(beta=0.25, min_variance=1e-2), StudentTNLL(df=3.0, link="exp")])
+def test_beta_and_student_t_save_and_reload(tmp_path, loss):
+    split = cp.datasets.heteroscedastic(n_samples=200, n_train=100)
+    cp.set_seed(0)
+    model = cp.mlp(1, hidden=(8,), outputs=2)
+    model.compile(loss=loss, optimizer=keras.optimizers.Adam(learning_rate=0.01))
+    model.fit(split.X_train, split.y_train, epochs=1, batch_size=16, verbose=0)
+    model.save(tmp_path / "m.keras")
+    reloaded = keras.saving.load_model(tmp_path / "m.keras")
+    assert type(reloaded.loss) is type(loss) and reloaded.loss.get_config() == loss.get_config()
+
+
 def test_multi_pinball_matches_the_numpy_reference_and_pinball_loss():
     rng = np.random.default_rng(1)
     y = rng.normal(size=50).astype("float32")
