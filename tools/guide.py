@@ -165,7 +165,7 @@ def render(data=None):
     cells = {
         "guide-lookup-use": list_table(
             "What to use", ["you must predict", "output layer", "Keras loss", "PyTorch loss"],
-            [[r["predict"], r["output"], r["keras"], r["pytorch"]] for r in lookup], [22, 22, 30, 26]),
+            [[r["predict"], r["output"], r["keras"], r["pytorch"]] for r in lookup], [19, 19, 34, 28]),
         "guide-lookup-why": list_table(
             "What it estimates, how to judge it, the evidence",
             ["you must predict", "it estimates", "judge by", "then decide", "evidence"],
@@ -177,10 +177,10 @@ def render(data=None):
             [18, 40, 42]),
         "guide-reverse": list_table(
             "Judged by metric M: train with L, then decide with D",
-            ["judged by", "Keras loss", "PyTorch loss", "then decide", "evidence"],
-            [[r["metric"], r["keras"], r["pytorch"], r["decide"],
-              ", ".join(_link(rows[name]["evidence"][0]) for name in r["rows"]) or "not measured"]
-             for r in data["reverse"]], [12, 28, 24, 20, 16]),
+            ["judged by", "Keras loss", "PyTorch loss", "then decide (evidence)"],
+            [[r["metric"], r["keras"], r["pytorch"],
+              f"{r['decide']} ({', '.join(_link(rows[name]['evidence'][0]) for name in r['rows']) or 'not measured'})"]
+             for r in data["reverse"]], [12, 34, 27, 27]),
     }
     return cells
 
