@@ -5,6 +5,8 @@ Thin, documented wrappers over the shipped implementations where one exists:
 - :func:`resample` applies imbalanced-learn's ``RandomOverSampler``,
   ``RandomUnderSampler`` or ``SMOTE`` to the *training* part of a
   :class:`~companion.datasets.Split` (the test set is never touched).
+- :func:`class_weighted_bce` writes class weights into the cross-entropy (what
+  ``model.fit(class_weight=...)`` minimises), so weighted replicates train side by side.
 - :func:`logit_adjusted_bce` is the logit-adjusted loss of Menon et al. (2021) for one
   logit; :func:`logit_adjust` is its post-hoc counterpart on a plain model's
   probabilities.
@@ -101,6 +103,62 @@ def resample(split, method, seed=0, k_neighbors=5):
                    y_train=np.asarray(y_new, dtype=y.dtype), name=f"{split.name}, {method}")
 
 
+def class_weighted_bce(class_weight):
+    """Return the binary cross-entropy with class weights written into the loss, a Keras loss function.
+
+    Formula::
+
+        loss = w[y] * binary_crossentropy(y, p),   w[y] = w0 + (w1 - w0) * y
+
+    Averaged over a batch, this is what ``model.fit(class_weight={0: w0, 1: w1})``
+    minimises with Keras's default reduction (the weighted sum divided by the batch
+    size, not by the sum of the weights). Written into the loss, the weighted model
+    is an ordinary loss to the trainer, so :func:`companion.run_replicates` can train
+    its replicates side by side.
+
+    Parameters
+    ----------
+    class_weight : dict
+        ``{0: w0, 1: w1}``, positive and finite (for instance
+        :func:`companion.training.class_weights` of the training labels, ``"balanced"``).
+
+    Returns
+    -------
+    loss : callable
+        ``loss(y_true, y_pred)`` with probabilities ``y_pred``, one value per sample;
+        named ``"class_weighted_bce"``.
+
+    Raises
+    ------
+    ValueError
+        For weights that are missing, not positive or not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loss = class_weighted_bce({0: 0.5, 1: 5.0})
+    >>> y, p = np.array([[1.0], [0.0]], dtype="float32"), np.array([[0.5], [0.5]], dtype="float32")
+    >>> np.asarray(loss(y, p), dtype="float64").round(3).tolist()  # 5 log 2 and 0.5 log 2
+    [3.466, 0.347]
+    """
+    if not isinstance(class_weight, dict) or set(class_weight) != {0, 1}:
+        raise ValueError(f"class_weight must be a dict {{0: w0, 1: w1}}, got {class_weight!r}")
+    w0, w1 = float(class_weight[0]), float(class_weight[1])
+    if not (np.isfinite(w0) and np.isfinite(w1) and w0 > 0 and w1 > 0):
+        raise ValueError(f"class weights must be finite and positive, got {class_weight!r}")
+
+    def class_weighted_bce(y_true, y_pred):
+        import keras
+
+        y_pred = keras.ops.convert_to_tensor(y_pred)
+        y_true = keras.ops.cast(y_true, y_pred.dtype)
+        weight = w0 + (w1 - w0) * keras.ops.mean(y_true, axis=-1)
+        return weight * keras.losses.binary_crossentropy(y_true, y_pred)
+
+    class_weighted_bce.class_weight = {0: w0, 1: w1}
+    return class_weighted_bce
+
+
 def _log_prior_odds(prior, tau):
     if isinstance(prior, bool) or not np.isscalar(prior) or not 0 < float(prior) < 1:
         raise ValueError(f"prior (the training share of class 1) must lie in (0, 1), got {prior!r}")
@@ -150,7 +208,7 @@ def logit_adjusted_bce(prior, tau=1.0):
     >>> import numpy as np
     >>> loss = logit_adjusted_bce(prior=0.1)
     >>> y, z = np.array([[1.0], [0.0]], dtype="float32"), np.array([[0.0], [0.0]], dtype="float32")
-    >>> np.asarray(loss(y, z)).round(3).tolist()  # sigmoid(0 + log(1/9)) = 0.1
+    >>> np.asarray(loss(y, z), dtype="float64").round(3).tolist()  # sigmoid(0 + log(1/9)) = 0.1
     [2.303, 0.105]
     """
     shift = _log_prior_odds(prior, tau)

@@ -63,6 +63,29 @@ def test_resample_rejects(method, y, match):
         resample(Split(X, y, X, y, task="binary"), method)
 
 
+# class weights in the loss: Keras's sample weights with the default reduction
+
+
+def test_class_weighted_bce_is_keras_bce_with_sample_weights():
+    import keras
+
+    from companion.imbalance import class_weighted_bce
+
+    rng = np.random.default_rng(5)
+    y = rng.integers(0, 2, size=(64, 1)).astype("float32")
+    p = rng.uniform(0.01, 0.99, size=(64, 1)).astype("float32")
+    w = {0: 0.55, 1: 5.5}
+    ours = np.asarray(class_weighted_bce(w)(y, p))
+    sample_weight = np.where(y[:, 0] == 1, w[1], w[0])
+    reference = float(keras.losses.BinaryCrossentropy()(y, p, sample_weight=sample_weight))
+    assert ours.shape == (64,)
+    assert float(np.mean(ours)) == pytest.approx(reference, rel=1e-5)
+    with pytest.raises(ValueError, match="dict"):
+        class_weighted_bce("balanced")
+    with pytest.raises(ValueError, match="positive"):
+        class_weighted_bce({0: 1.0, 1: 0.0})
+
+
 # logit adjustment: Menon et al.'s softmax form, computed with Keras's categorical cross-entropy
 
 
