@@ -6,7 +6,14 @@ The test builds the book with ``jupyter-book build . -W -n --keep-going`` unless
 
 * every formula is typeset by MathJax, served from the site itself (no CDN);
 * every image exists and has loaded (non-zero natural size);
-* no page shows a traceback, an error output or a stderr output.
+* no page shows a traceback, an error output or a stderr output;
+* at a laptop's width (1280 px) no table is wider than the text column, no published code
+  cell holds only a comment (an empty box to a reader), and every figure has an alt text that
+  says what it shows, not its file name.
+
+The three layout checks run in the reader's browser on every page, and
+``test_layout_checks_fail_on_a_page_made_to_fail`` shows on a small synthetic page that each
+of them can fail.
 
 Chromium and ChromeDriver come from Debian's packages (``chromium``,
 ``chromium-driver``); ``make test`` installs them when they are missing. Without
@@ -164,6 +171,108 @@ def test_page_renders(site, browser, page):
         "return Array.from(document.scripts).map(s => s.src).filter(s => s.includes('mathjax'));"
     )
     assert all(src.startswith("file:") for src in scripts), f"{page} loads MathJax from the network: {scripts}"
+
+
+# The three checks a reader at a laptop's width would make: a table wider than the text column (the
+# reader must scroll sideways, or the last columns are cut off), a published code cell that holds only
+# comments (an empty-looking box), and a figure whose alt text is missing or a file name (a screen
+# reader reads the hash). Tables are measured in the rendered page, inside any scrolling wrapper.
+_LAYOUT_SCRIPT = r"""
+const main = document.querySelector('article.bd-article') || document.querySelector('main') || document.body;
+const limit = main.getBoundingClientRect().right;
+const wide = [];
+main.querySelectorAll('table').forEach(table => {
+    const right = table.getBoundingClientRect().right;
+    if (right > limit + 1) {
+        wide.push({overflow: Math.round(right - limit), text: table.innerText.trim().slice(0, 60)});
+    }
+});
+const commentOnly = [];
+main.querySelectorAll('div.cell div.cell_input pre').forEach(pre => {
+    const lines = pre.innerText.split('\n').map(line => line.trim()).filter(line => line.length > 0);
+    if (lines.every(line => line.startsWith('#'))) commentOnly.push(pre.innerText.trim().slice(0, 60));
+});
+const badAlt = [];
+const fileName = /(^|[\/])[^\s\/]+\.(png|jpe?g|gif|svg|webp)$/i;
+main.querySelectorAll('img').forEach(img => {
+    const alt = (img.getAttribute('alt') || '').trim();
+    const src = img.getAttribute('src') || '';
+    if (!alt || alt === src || fileName.test(alt) || alt.includes('_images/')) {
+        badAlt.push({src: src.slice(-40), alt: alt.slice(0, 60)});
+    }
+});
+return {wide: wide, commentOnly: commentOnly, badAlt: badAlt};
+"""
+
+
+def _layout_problems(driver):
+    """Return the wide tables, comment-only code cells and figures without a real alt text on the open page."""
+    return driver.execute_script(_LAYOUT_SCRIPT)
+
+
+def _layout_report(page, problems):
+    lines = []
+    for table in problems["wide"]:
+        lines.append(f"{page}: a table is {table['overflow']} px wider than the text column ({table['text']!r})")
+    for cell in problems["commentOnly"]:
+        lines.append(f"{page}: a published code cell holds only a comment ({cell!r})")
+    for image in problems["badAlt"]:
+        lines.append(f"{page}: figure {image['src']} has alt text {image['alt']!r}, not a description")
+    return lines
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_page_reads_at_laptop_width(site, browser, page):
+    path = site / f"{page}.html"
+    if page == toc_pages()[0] and not path.exists():
+        path = site / "index.html"
+    browser.get(path.as_uri())
+    problems = _layout_report(page, _layout_problems(browser))
+    assert not problems, "\n".join(problems)
+
+
+_PIXEL = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
+
+
+def _synthetic_page(tmp_path, name, table_width, code, alt):
+    """A page with the theme's structure: an article of 600 px, one table, one code cell, one figure."""
+    alt_attribute = "" if alt is None else f' alt="{alt}"'
+    html = f"""<!DOCTYPE html><html><head><meta charset="utf-8"></head><body>
+<main><article class="bd-article" style="width: 600px; margin: 0; padding: 0">
+<p>text</p>
+<div class="cell docutils container"><div class="cell_input docutils container">
+<div class="highlight-ipython3 notranslate"><div class="highlight"><pre>{code}</pre></div></div></div></div>
+<div style="overflow-x: auto"><table style="width: {table_width}px"><tr><th>a</th><th>b</th></tr>
+<tr><td>1</td><td>2</td></tr></table></div>
+<img src="{_PIXEL}"{alt_attribute}>
+</article></main></body></html>"""
+    path = tmp_path / f"{name}.html"
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def test_layout_checks_fail_on_a_page_made_to_fail(browser, tmp_path):
+    good = _synthetic_page(tmp_path, "good", 500, "# a comment\nx = 1  # and code", "Test accuracy against the epoch")
+    browser.get(good.as_uri())
+    assert _layout_report("good", _layout_problems(browser)) == []
+
+    bad = _synthetic_page(tmp_path, "bad", 900, "# install cell placeholder\n\n#   another comment",
+                          "../_images/c70d0123abcd.png")
+    browser.get(bad.as_uri())
+    problems = _layout_problems(browser)
+    assert [table["overflow"] for table in problems["wide"]] == [300]
+    assert problems["commentOnly"] == ["# install cell placeholder\n\n#   another comment"]
+    assert [image["alt"] for image in problems["badAlt"]] == ["../_images/c70d0123abcd.png"]
+    assert len(_layout_report("bad", problems)) == 3
+
+    for alt in (None, "", "figure.png", _PIXEL):
+        page = _synthetic_page(tmp_path, "alt", 500, "x = 1", alt)
+        browser.get(page.as_uri())
+        assert len(_layout_problems(browser)["badAlt"]) == 1, f"alt text {alt!r} passed"
+
+    empty_cell = _synthetic_page(tmp_path, "empty", 500, "", "A line chart of the loss")
+    browser.get(empty_cell.as_uri())
+    assert len(_layout_problems(browser)["commentOnly"]) == 1
 
 
 def test_site_totals(site, browser, record_property):
