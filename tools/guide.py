@@ -164,7 +164,7 @@ def render(data=None):
     lookup = data["lookup"]
     cells = {
         "guide-lookup-use": list_table(
-            "What to use", ["you must predict", "output layer", "Keras loss", "PyTorch loss"],
+            "What to use", ["you must predict", "output layer", "Keras loss", "PyTorch loss (`torch.nn`)"],
             [[r["predict"], r["output"], r["keras"], r["pytorch"]] for r in lookup], [19, 19, 34, 28]),
         "guide-lookup-why": list_table(
             "What it estimates, how to judge it, the evidence",
@@ -177,7 +177,7 @@ def render(data=None):
             [18, 40, 42]),
         "guide-reverse": list_table(
             "Judged by metric M: train with L, then decide with D",
-            ["judged by", "Keras loss", "PyTorch loss", "then decide (evidence)"],
+            ["judged by", "Keras loss", "PyTorch loss (`torch.nn`)", "then decide (evidence)"],
             [[r["metric"], r["keras"], r["pytorch"],
               f"{r['decide']} ({', '.join(_link(rows[name]['evidence'][0]) for name in r['rows']) or 'not measured'})"]
              for r in data["reverse"]], [12, 34, 27, 27]),
