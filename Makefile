@@ -45,12 +45,18 @@ LATEST := .venv-latest
 PIP_COMPILE := $(BIN)/pip-compile --quiet --no-emit-index-url --no-emit-find-links --strip-extras \
                --allow-unsafe --extra tf --extra book --extra lab -o requirements.lock pyproject.toml requirements.txt
 
+# The PDF edition needs TeX (xelatex, latexmk), the fonts of _config.yml and poppler-utils (tools/pdf_check.py):
+# about 85 MB of Debian packages, installed when missing.
+TEX_PACKAGES := texlive-xetex texlive-latex-recommended texlive-fonts-recommended texlive-latex-extra latexmk \
+                fonts-freefont-otf fonts-dejavu-core poppler-utils
+PDF          := _build/latex/choosing-loss-functions.pdf
+
 # The website test drives Debian's Chromium; install it when missing (root, or sudo).
 CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv lab lock lock-upgrade browser test test-numeric test-matrix test-latest unit book execute benchmark stats dist install-cell clean
+.PHONY: help venv lab pdf tex lock lock-upgrade browser test test-numeric test-matrix test-latest unit book execute benchmark stats dist install-cell clean
 
 help:
 	@echo "make book          build the website into _build/html (warnings are errors)"
@@ -69,6 +75,8 @@ help:
 	@echo "                   (NB=book/x.ipynb: one chapter against the time budget, nothing written)"
 	@echo "make dist          build companion's wheel and sdist into dist/"
 	@echo "make install-cell  write the install cell (from _config.yml's repository.url) into every chapter"
+	@echo "make pdf           build the PDF edition into $(PDF) and check it (tools/pdf_check.py)"
+	@echo "make tex           install Debian's TeX packages for make pdf"
 	@echo "make browser       install Debian's chromium + chromium-driver (website test)"
 	@echo "make clean         remove _build"
 
@@ -107,6 +115,22 @@ browser:
 	  $(SUDO) apt-get update -qq && \
 	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver >/dev/null; \
 	fi
+
+tex:
+	@if ! command -v xelatex >/dev/null || ! command -v latexmk >/dev/null || ! command -v pdftotext >/dev/null \
+	    || ! fc-list | grep -q FreeSerif || ! fc-list | grep -q "DejaVu Sans Mono"; then \
+	  echo "installing Debian's TeX packages for make pdf: $(TEX_PACKAGES)"; \
+	  $(SUDO) apt-get update -qq && \
+	  $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends $(TEX_PACKAGES) >/dev/null; \
+	fi
+
+# The PDF from the stored outputs (execution is off, as for the website). SOURCE_DATE_EPOCH is the commit's time,
+# so two builds of one commit carry the same dates; the title page prints none.
+pdf: $(STAMP) tex
+	rm -rf _build/latex
+	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) FORCE_SOURCE_DATE=1 \
+	  $(BIN)/jupyter-book build . --builder pdflatex
+	$(BIN)/python -m tools.pdf_check $(PDF)
 
 test: $(STAMP) browser
 	env $(PATH_ENV_default) $(BIN)/python -m pytest

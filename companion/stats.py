@@ -123,7 +123,7 @@ def format_estimate(mean, sd, n, spread=True, max_decimals=3):
 
     .. math::
 
-        \\mathrm{se} = s / \\sqrt{n}, \\qquad \\text{decimals} = \\text{supported_decimals}(\\mathrm{se})
+        \\mathrm{se} = s / \\sqrt{n}, \\qquad \\text{decimals} = \\text{supported\\_decimals}(\\mathrm{se})
 
     Parameters
     ----------
@@ -290,7 +290,7 @@ def format_interval(estimate, low, high, se, n=None, confidence=0.95, max_decima
 
     .. math::
 
-        d = \\max\\bigl(\\min(\\text{supported_decimals}(\\mathrm{se}), d_{\\max}),\\;
+        d = \\max\\bigl(\\min(\\text{supported\\_decimals}(\\mathrm{se}), d_{\\max}),\\;
         \\min\\{k : \\mathrm{round}(\\ell, k) \\ne \\mathrm{round}(h, k)\\}\\bigr)
 
     Parameters
@@ -690,8 +690,8 @@ def paired_difference(a, b, confidence=0.95, test="t", n_train=None, n_test=None
     .. math::
 
         t = \\frac{\\bar d}{\\mathrm{se}}, \\qquad \\bar d \\pm t_{n-1, (1+c)/2} \\, \\mathrm{se}, \\qquad
-        \\mathrm{se}^2 = \\begin{cases} s_d^2 / n & \\text{"t"}, \\text{"sign_flip"},
-        \\text{"log_ratio"} \\\\ s_d^2 \\, (1/n + n_\\text{test} / n_\\text{train}) & \\text{"corrected"}
+        \\mathrm{se}^2 = \\begin{cases} s_d^2 / n & \\text{"t"}, \\text{"sign\\_flip"},
+        \\text{"log\\_ratio"} \\\\ s_d^2 \\, (1/n + n_\\text{test} / n_\\text{train}) & \\text{"corrected"}
         \\end{cases}
 
     Parameters
