@@ -125,12 +125,14 @@ tex:
 	fi
 
 # The PDF from the stored outputs (execution is off, as for the website). SOURCE_DATE_EPOCH is the commit's time,
-# so two builds of one commit carry the same dates; the title page prints none.
+# so two builds of one commit carry the same dates; the title page prints none. After `make book`, the PDF is
+# copied into the website, whose download menu links it (book/_ext/pdf_download.py).
 pdf: $(STAMP) tex
 	rm -rf _build/latex
 	SOURCE_DATE_EPOCH=$$(git log -1 --format=%ct 2>/dev/null || echo 0) FORCE_SOURCE_DATE=1 \
 	  $(BIN)/jupyter-book build . --builder pdflatex
 	$(BIN)/python -m tools.pdf_check $(PDF)
+	if [ -d _build/html ]; then cp $(PDF) _build/html/; fi
 
 test: $(STAMP) browser
 	env $(PATH_ENV_default) $(BIN)/python -m pytest
