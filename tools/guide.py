@@ -167,14 +167,18 @@ def render(data=None):
             "What to use", ["you must predict", "output layer", "Keras loss", "PyTorch loss (`torch.nn`)"],
             [[r["predict"], r["output"], r["keras"], r["pytorch"]] for r in lookup], [19, 19, 34, 28]),
         "guide-lookup-why": list_table(
-            "What it estimates, how to judge it, the evidence",
-            ["you must predict", "it estimates", "judge by", "then decide", "evidence"],
-            [[r["predict"], r["estimates"], r["judge"], r["decide"], evidence_cell(r["evidence"])]
-             for r in lookup], [16, 14, 13, 13, 44]),
+            "What it estimates and how to judge it",
+            ["you must predict", "it estimates", "judge by", "then decide"],
+            [[r["predict"], r["estimates"], r["judge"], r["decide"]] for r in lookup], [28, 26, 23, 23]),
+        "guide-lookup-evidence": list_table(
+            "The evidence behind each row", ["you must predict", "evidence"],
+            [[r["predict"], evidence_cell(r["evidence"])] for r in lookup], [25, 75]),
         "guide-complications": list_table(
-            "Complications that combine with any row", ["complication", "what to change", "evidence"],
-            [[r["complication"], r["change"], evidence_cell(r["evidence"])] for r in data["complications"]],
-            [18, 40, 42]),
+            "Complications that combine with any row", ["complication", "what to change"],
+            [[r["complication"], r["change"]] for r in data["complications"]], [25, 75]),
+        "guide-complications-evidence": list_table(
+            "The evidence behind each complication", ["complication", "evidence"],
+            [[r["complication"], evidence_cell(r["evidence"])] for r in data["complications"]], [25, 75]),
         "guide-reverse": list_table(
             "Judged by metric M: train with L, then decide with D",
             ["judged by", "Keras loss", "PyTorch loss (`torch.nn`)", "then decide (evidence)"],
