@@ -36,8 +36,9 @@ def load(path=DATA):
 
 def evidence_items(data):
     """Every evidence item of the lookup and complication rows, as ``(row id, item)`` pairs."""
-    return [(row["id"], item) for part in ("lookup", "complications") for row in data[part]
-            for item in row["evidence"]]
+    items = [(row["id"], item) for part in ("lookup", "complications") for row in data[part]
+             for item in row["evidence"]]
+    return items + [(row["metric"], item) for row in data["reverse"] for item in row.get("evidence", [])]
 
 
 # --- reading the stored results -------------------------------------------------------------------------
@@ -137,6 +138,12 @@ def _glue(item):
     return f"{{glue:text}}`{item['notebook']}::{item['key']}:s`"
 
 
+def _reverse_links(row, rows):
+    """The evidence of a reverse-lookup row: its own items' tags, else the first item of each row it names."""
+    items = row.get("evidence") or [rows[name]["evidence"][0] for name in row["rows"]]
+    return ", ".join(_link(item) for item in items) or "not measured"
+
+
 def evidence_cell(items):
     """One evidence cell: per item its tag (a link to the measurement), what it compares, the glued result."""
     parts = []
@@ -183,7 +190,7 @@ def render(data=None):
             "Judged by metric M: train with L, then decide with D",
             ["judged by", "Keras loss", "PyTorch loss (`torch.nn`)", "then decide (evidence)"],
             [[r["metric"], r["keras"], r["pytorch"],
-              f"{r['decide']} ({', '.join(_link(rows[name]['evidence'][0]) for name in r['rows']) or 'not measured'})"]
+              f"{r['decide']} ({_reverse_links(r, rows)})"]
              for r in data["reverse"]], [12, 34, 27, 27]),
     }
     return cells
