@@ -31,11 +31,18 @@ text columns are one-hot encoded and scalers fitted on the training part only, i
 are dropped (the first line says how many), and the differences use the corrected resampled
 t-test. Bad input (an unknown loss, a loss for another task, a missing file or column, an empty
 file, too few complete rows, a free-text column, fewer than two classes) prints one line naming
-the problem and exits with status 2.
+the problem and exits with status 2. So does a run without TensorFlow and Keras: ``compare`` trains,
+so it needs the ``tf`` extra (``pip install "choosing-loss-functions[tf]"``); ``--help`` works without it.
+
+The command is quiet: TensorFlow's C++ start-up lines (oneDNN, CUDA, CPU features), which it writes to
+the process's standard error before any log level applies, are kept off the terminal while it loads,
+and its later C++ log is limited to fatal errors (``TF_CPP_MIN_LOG_LEVEL=3`` unless you set it).
 """
 
 import argparse
+import importlib.util
 import json
+import os
 import sys
 
 from .compare import LOSS_SPECS, PROBLEMS, compare_losses, default_losses, get_problem, loss_spec
@@ -65,6 +72,41 @@ def _integer(minimum):
 
 
 _positive_int, _non_negative_int = _integer(1), _integer(0)
+
+TF_EXTRA = 'pip install "choosing-loss-functions[tf]"'
+
+
+def _missing_training_packages():
+    """The packages that training needs and this environment lacks, of TensorFlow and Keras."""
+    missing = []
+    for name in ("tensorflow", "keras"):
+        try:
+            found = importlib.util.find_spec(name) is not None
+        except (ImportError, ValueError):  # a package blocked in sys.modules has no spec
+            found = False
+        if not found:
+            missing.append(name)
+    return missing
+
+
+def _load_tensorflow():
+    """Import TensorFlow with its C++ start-up lines kept off standard error.
+
+    TensorFlow writes them to file descriptor 2 while it loads, before absl logging is initialised, so no
+    log level silences them (abseil/abseil-cpp#1718). The descriptor points at ``os.devnull`` for the
+    import only; a Python exception raised by the import is still printed, after it is restored.
+    """
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    sys.stderr.flush()
+    saved = os.dup(2)
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, 2)
+        os.close(devnull)
+        import tensorflow  # noqa: F401
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 def build_parser():
@@ -123,8 +165,12 @@ def main(argv=None):
         if reference not in [loss_spec(name, problem.task)[0] for name in losses]:
             raise ValueError(f"--reference {args.reference} is not among the losses compared")
         losses = [reference] + [name for name in losses if loss_spec(name, problem.task)[0] != reference]
+        missing = _missing_training_packages()
+        if missing:
+            raise ValueError(f"training needs {' and '.join(missing)}, which this environment lacks: {TF_EXTRA}")
     except ValueError as err:
         parser.exit(2, f"{parser.prog} {args.command}: error: {err}\n")
+    _load_tensorflow()
     comparison = compare_losses(problem, losses, seeds=args.seeds, first_seed=args.first_seed, epochs=args.epochs,
                                 class_weight=args.class_weight, same_data=args.same_data)
     if args.format == "json":

@@ -753,3 +753,25 @@ def test_differences_skip_a_loss_scored_by_another_measure():
     assert [r["loss"] for r in rows] == ["binary_focal_crossentropy"]  # hinge: sign accuracy, not PR-AUC
     assert rows[0]["test"] == "corrected"
     assert cmp.paired_summary().loc["hinge", "difference (95% CI)"] == "another score"
+
+
+def test_the_command_line_is_quiet_without_a_tensorflow_log_level():
+    # TensorFlow's start-up lines (oneDNN, CUDA, CPU features) and its later C++ log must not reach the
+    # terminal, even when the reader has not set TF_CPP_MIN_LOG_LEVEL.
+    env = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    proc = subprocess.run([sys.executable, "-m", "companion", "compare", "--problem", "tests/data/small.csv",
+                           "--target", "label", "--losses", "binary_crossentropy", "--seeds", "2", "--epochs", "2"],
+                          cwd=ROOT, env={**env, "COMPANION_PROGRESS": "0"}, capture_output=True, text=True,
+                          timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stderr == ""
+
+
+def test_compare_without_tensorflow_exits_2_with_one_line_naming_the_extra():
+    code = ("import sys; sys.modules['tensorflow'] = None; sys.modules['keras'] = None\n"
+            "from companion.__main__ import main\n"
+            "sys.exit(main(['compare', '--problem', 'regression', '--seeds', '2']))")
+    proc = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 2 and proc.stdout == ""
+    assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
+    assert "tensorflow and keras" in proc.stderr and '"choosing-loss-functions[tf]"' in proc.stderr
