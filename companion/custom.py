@@ -790,7 +790,9 @@ class IncreasingColumns(keras.layers.Layer):
         out[..., j] = out[..., j - 1] + softplus(raw[..., j]) + min_step
 
     A monotone parametrisation of predicted quantiles: whatever the weights, column
-    ``j`` exceeds column ``j - 1`` by more than ``min_step``, so the quantiles never cross.
+    ``j`` is at least column ``j - 1`` plus ``min_step``, so the quantiles never cross. In
+    float32 a very negative raw score makes ``softplus`` underflow to 0, so with the
+    default ``min_step=0`` two columns can be equal (the example's first two).
 
     Parameters
     ----------
