@@ -75,6 +75,21 @@ _positive_int, _non_negative_int = _integer(1), _integer(0)
 
 TF_EXTRA = 'pip install "choosing-loss-functions[tf]"'
 
+# Losses whose target must not be negative: Keras's MSLE takes log(max(y, eps) + 1), so it clips a negative
+# target to 0 without a word, and the Poisson deviance is undefined below 0.
+NON_NEGATIVE_TARGETS = ("mean_squared_logarithmic_error", "poisson")
+
+
+def range_warnings(problem, losses):
+    """One line for each loss that cannot take the problem's targets (printed before any training)."""
+    split = problem.split
+    if problem.task != "regression":
+        return []
+    low = float(min(split.y_train.min(), split.y_test.min()))
+    return [f"warning: {loss_spec(name, problem.task)[0]} needs targets >= 0, and these reach {low:.3g}; Keras clips "
+            "a negative target to 0 without a word, so this loss's scores are not comparable with the others'"
+            for name in losses if loss_spec(name, problem.task)[0] in NON_NEGATIVE_TARGETS and low < 0]
+
 
 def _missing_training_packages():
     """The packages that training needs and this environment lacks, of TensorFlow and Keras."""
@@ -170,6 +185,8 @@ def main(argv=None):
             raise ValueError(f"training needs {' and '.join(missing)}, which this environment lacks: {TF_EXTRA}")
     except ValueError as err:
         parser.exit(2, f"{parser.prog} {args.command}: error: {err}\n")
+    for line in range_warnings(problem, losses):
+        print(line, file=sys.stderr)
     _load_tensorflow()
     comparison = compare_losses(problem, losses, seeds=args.seeds, first_seed=args.first_seed, epochs=args.epochs,
                                 class_weight=args.class_weight, same_data=args.same_data)

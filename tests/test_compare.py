@@ -775,3 +775,64 @@ def test_compare_without_tensorflow_exits_2_with_one_line_naming_the_extra():
     assert proc.returncode == 2 and proc.stdout == ""
     assert proc.stderr.count("\n") == 1 and "Traceback" not in proc.stderr
     assert "tensorflow and keras" in proc.stderr and '"choosing-loss-functions[tf]"' in proc.stderr
+
+
+def _malformed_csvs():
+    """24 files a reader might feed the command line by mistake, and two that are fine but unusual."""
+    rows = range(60)
+    body = lambda fmt: "".join(fmt(i) for i in rows).encode()  # noqa: E731
+    return {
+        "empty.csv": b"",
+        "binary.csv": bytes(range(256)) * 4,
+        "latin1.csv": "x,caf\xe9,label\n".encode("latin-1") + body(lambda i: f"{i},{i % 3},{i % 2}\n"),
+        "ragged.csv": b"x,z,label\n" + body(lambda i: f"{i},{i}\n" if i % 7 == 0 else f"{i},{2 * i},{i % 2}\n"),
+        "inf.csv": b"x,z,label\n" + body(lambda i: f"{'inf' if i == 5 else i},{i},{i % 2}\n"),
+        "overflow.csv": b"x,z,label\n" + body(lambda i: f"{1e308 if i % 2 else -1e308},{i},{i % 2}\n"),
+        "duplicate_columns.csv": b"x,x,label\n" + body(lambda i: f"{i},{i + 1},{i % 2}\n"),
+        "semicolons.csv": b"x;z;label\n" + body(lambda i: f"{i};{i};{i % 2}\n"),
+        "one_row.csv": b"x,z,label\n1,2,0\n",
+        "header_only.csv": b"x,z,label\n",
+        "no_target.csv": b"x,z,y\n" + body(lambda i: f"{i},{i},{i % 2}\n"),
+        "text_target.csv": b"x,z,label\n" + body(lambda i: f"{i},{i},{'ab'[i % 2]}\n"),
+        "empty_column.csv": b"x,z,label\n" + body(lambda i: f"{i},,{i % 2}\n"),
+        "all_incomplete.csv": b"x,z,label\n" + body(lambda i: f"{i if i % 2 else ''},{'' if i % 2 else i},{i % 2}\n"),
+        "one_class.csv": b"x,z,label\n" + body(lambda i: f"{i},{i},1\n"),
+        "bom_crlf.csv": b"\xef\xbb\xbfx,z,label\r\n" + body(lambda i: f"{i},{i * 3 % 7},{i % 2}\r\n"),
+        "quoted_commas.csv": b"x,name,label\n" + body(lambda i: f'{i},"a, {i % 3}",{i % 2}\n'),
+        "trailing_comma.csv": b"x,z,label,\n" + body(lambda i: f"{i},{i * 3 % 7},{i % 2},\n"),
+        "spaces.csv": b"x,z,label\n" + body(lambda i: f" {i} , {i * 3 % 7} , {i % 2} \n"),
+        "string_labels.csv": b"x,z,label\n" + body(lambda i: f"{i},{i * 3 % 7},{'cat' if i % 2 else 'dog'}\n"),
+        "free_text.csv": b"x,note,label\n" + body(lambda i: f"{i},note number {i},{i % 2}\n"),
+        "constant_features.csv": b"x,z,label\n" + body(lambda i: f"1,1,{i % 2}\n"),
+        "huge_integers.csv": b"x,z,label\n" + body(lambda i: f"{10 ** 400},{i},{i % 2}\n"),
+        "negative_target.csv": b"x,z,y\n" + body(lambda i: f"{i},{i * 3 % 7},{i - 30}\n"),
+    }
+
+
+def test_malformed_files_end_in_exit_0_or_a_short_refusal(tmp_path, capsys):
+    from companion.__main__ import main
+
+    outcomes = {}
+    for name, content in _malformed_csvs().items():
+        path = tmp_path / name
+        path.write_bytes(content)
+        target = "y" if name in ("no_target.csv", "negative_target.csv") else "label"
+        extra = {"text_target.csv": ["--task", "regression"],
+                 "negative_target.csv": ["--losses", "mse,msle"]}.get(name, [])
+        try:
+            code = main(["compare", "--problem", str(path), "--target", target, "--seeds", "2", "--epochs", "1",
+                         *extra])
+        except SystemExit as stop:
+            code = stop.code
+        out, err = capsys.readouterr()
+        outcomes[name] = code
+        assert code in (0, 2), (name, code, err)
+        assert "Traceback" not in err, name
+        if code == 2:
+            assert len((out + err).strip().splitlines()) <= 3, (name, out, err)
+            assert err.startswith("python -m companion compare: error: "), (name, err)
+        if name == "negative_target.csv":
+            assert code == 0 and err.count("warning: mean_squared_logarithmic_error needs targets >= 0") == 1
+    refused = {name for name, code in outcomes.items() if code == 2}
+    assert {"empty.csv", "binary.csv", "inf.csv", "overflow.csv", "one_class.csv", "free_text.csv"} <= refused
+    assert len(outcomes) == 24
