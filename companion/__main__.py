@@ -21,6 +21,14 @@ Your own data, as JSON::
 
     python -m companion compare --problem data.csv --target price --losses mse,mae --format json
 
+The recipe your own data gets by default (one hidden layer of 50 units, 100 epochs, half the rows held
+out) can change: two hidden layers, 200 epochs, a quarter of the rows held out::
+
+    python -m companion compare --problem data.csv --target price --hidden 64,32 --epochs 200 --test-fraction 0.25
+
+Every run prints its recipe (model, optimiser, batch size, epochs, rows, scaling) under its first line,
+and adds it to every JSON record as ``"recipe"``.
+
 An imbalanced problem, scored by the area under the precision-recall curve, with the
 classes weighted in the loss::
 
@@ -44,6 +52,7 @@ import importlib.util
 import json
 import os
 import sys
+from dataclasses import replace
 
 from .compare import LOSS_SPECS, PROBLEMS, compare_losses, default_losses, get_problem, loss_spec
 
@@ -72,6 +81,25 @@ def _integer(minimum):
 
 
 _positive_int, _non_negative_int = _integer(1), _integer(0)
+
+
+def _hidden_layers(text):
+    """An argparse type: hidden-layer sizes such as ``50`` or ``64,32``."""
+    parts = [part.strip() for part in text.split(",")]
+    if not parts or not all(part.isdigit() and int(part) > 0 for part in parts):
+        raise argparse.ArgumentTypeError(f"expected positive integers separated by commas, such as 64,32; got {text!r}")
+    return tuple(int(part) for part in parts)
+
+
+def _fraction(text):
+    """An argparse type: a number strictly between 0 and 1."""
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a number between 0 and 1, got {text!r}") from None
+    if not 0.0 < value < 1.0:
+        raise argparse.ArgumentTypeError(f"expected a number strictly between 0 and 1, got {value:g}")
+    return value
 
 TF_EXTRA = 'pip install "choosing-loss-functions[tf]"'
 
@@ -152,6 +180,10 @@ def build_parser():
     compare.add_argument("--reference", help="the loss every other loss is compared with (default: the first listed)")
     compare.add_argument("--epochs", type=_positive_int,
                          help="training epochs (default: the seed tutorial's, 100 for a CSV)")
+    compare.add_argument("--hidden", type=_hidden_layers,
+                         help="hidden-layer sizes of the MLP, such as 50 or 64,32 (default: the problem's; 50 for a CSV)")
+    compare.add_argument("--test-fraction", type=_fraction,
+                         help="share of a CSV's rows held out as each replicate's test set (default: 0.5)")
     compare.add_argument("--class-weight", choices=["balanced"],
                          help="weight each class by n / (k n_c) in the training loss (classification only)")
     compare.add_argument("--format", choices=["table", "json"], default="table", help="output format")
@@ -163,7 +195,9 @@ def main(argv=None):
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        problem = get_problem(args.problem, target=args.target, task=args.task)
+        problem = get_problem(args.problem, target=args.target, task=args.task, test_fraction=args.test_fraction)
+        if args.hidden is not None:
+            problem = replace(problem, hidden=args.hidden)
         if args.losses is None:
             losses = default_losses(problem.task)
         else:
@@ -190,8 +224,9 @@ def main(argv=None):
     _load_tensorflow()
     comparison = compare_losses(problem, losses, seeds=args.seeds, first_seed=args.first_seed, epochs=args.epochs,
                                 class_weight=args.class_weight, same_data=args.same_data)
+    recipe = problem.recipe(epochs=args.epochs, class_weight=args.class_weight, same_data=args.same_data)
     if args.format == "json":
-        print(json.dumps(comparison.records(reference), indent=2))
+        print(json.dumps([{**record, "recipe": recipe} for record in comparison.records(reference)], indent=2))
         return 0
     weights = ", class weights balanced" if args.class_weight else ""
     first, last = comparison.seeds[0], comparison.seeds[-1]
@@ -202,6 +237,8 @@ def main(argv=None):
         print(problem.description)
     print(f"{problem.name} ({problem.task}), {len(comparison.seeds)} replicates (seeds {first}..{last}: {design}), "
           f"{args.epochs or problem.epochs} epochs{weights}")
+    print(f"recipe: {recipe['model']}, output layer per loss; {recipe['optimizer']}, batch {recipe['batch_size']}; "
+          f"{recipe['n_train']} training and {recipe['n_test']} test rows; {recipe['scaling']}")
     if len(comparison.seeds) > 1 and len(losses) > 1:
         test = {"t": "paired t-test", "corrected": "corrected resampled t-test (Nadeau and Bengio), "
                 "for repeated splits of one data set: verdicts hold on this data set"}

@@ -158,6 +158,8 @@ class Problem:
         finite data set, whose verdicts hold "on this data set".
     description : str
         One line about how the data were read (a CSV's dropped rows and encoded columns).
+    scaling : str
+        How the features and a regression target are scaled, in words (:meth:`recipe`).
     """
 
     split: object
@@ -168,6 +170,42 @@ class Problem:
     sampler: object = field(default=None, repr=False)
     test: str = "t"
     description: str = ""
+    scaling: str = ""
+
+    def recipe(self, epochs=None, class_weight=None, same_data=False):
+        """Return what :func:`compare_losses` trains on this problem, in words and numbers.
+
+        The command line prints it, and adds it to every JSON record, so that two runs that
+        differ (a built-in data set and a CSV of the same data, say) say how.
+
+        Returns
+        -------
+        dict
+            ``model``, ``optimizer``, ``epochs``, ``batch_size``, ``n_train``, ``n_test``,
+            ``replicates`` (what each replicate redraws), ``scaling`` and ``class_weight``.
+
+        Examples
+        --------
+        >>> from companion.compare import get_problem
+        >>> recipe = get_problem("diabetes").recipe()
+        >>> recipe["model"], recipe["epochs"], recipe["n_train"], recipe["n_test"]
+        ('MLP 10-10-1, ReLU hidden units, He-uniform initial weights', 60, 221, 221)
+        """
+        split = self.split
+        outputs = 1 if self.task != "multiclass" else len(np.unique(split.y_train))
+        sizes = "-".join(str(n) for n in (split.n_features, *self.hidden, outputs))
+        if same_data:
+            replicates = "the problem's own data; new initial weights and batch order"
+        elif self.test == "corrected":
+            replicates = ("a new random split of the data set" + (", stratified" if self.task != "regression" else "")
+                          + "; new initial weights and batch order")
+        else:
+            replicates = "new data from the generator; new initial weights and batch order"
+        return {"model": f"MLP {sizes}, ReLU hidden units, He-uniform initial weights",  # output: per loss
+                "optimizer": "SGD, learning rate 0.01, momentum 0.9", "epochs": int(epochs or self.epochs),
+                "batch_size": 32, "n_train": int(len(split.y_train)), "n_test": int(len(split.y_test)),
+                "replicates": replicates, "scaling": self.scaling or "as drawn",
+                "class_weight": class_weight or "none"}
 
     @property
     def name(self):
@@ -231,13 +269,27 @@ _RECIPES = {
     "heteroscedastic": (_datasets.heteroscedastic, (50,), 100, "t"),
 }
 
+# How each built-in problem scales its features and target (Problem.scaling, printed by the command line).
+_SCALING = {
+    "regression": "X and y standardized over all samples, as in seed 002",
+    "circles": "as drawn", "blobs": "as drawn", "heteroscedastic": "as drawn",
+    "breast_cancer": "features standardized with the training part's mean and sd",
+    "imbalanced": "features standardized with the training part's mean and sd",
+    "digits": "features standardized with the training part's mean and sd",
+    "diabetes": "features and target standardized with the training part's mean and sd",
+}
+_CSV_SCALING = {"regression": "numeric features and the target standardized with the training part's mean and sd; "
+                              "text columns one-hot",
+                "classification": "numeric features standardized with the training part's mean and sd; text columns "
+                                  "one-hot"}
+
 # Imbalanced problems are scored by the area under the precision-recall curve, not by accuracy.
 _PROBLEM_METRICS = {"breast_cancer": "pr_auc", "imbalanced": "pr_auc"}
 
 PROBLEMS = tuple(_RECIPES)
 
 
-def get_problem(name, target=None, task=None):
+def get_problem(name, target=None, task=None, test_fraction=None):
     """Return one of the seed's problems, or a CSV file as a problem.
 
     Parameters
@@ -253,6 +305,9 @@ def get_problem(name, target=None, task=None):
     task : {"regression", "binary", "multiclass"}, optional
         For a CSV file, overrides the inferred task. For a built-in problem it must
         match the problem's task.
+    test_fraction : float, optional
+        For a CSV file, the share of rows held out as the test set of every replicate
+        (default 0.5). A built-in problem keeps its own split, so it refuses one.
 
     Returns
     -------
@@ -272,9 +327,11 @@ def get_problem(name, target=None, task=None):
     ('binary', (50,), 200)
     """
     if name in _RECIPES:
+        if test_fraction is not None:
+            raise ValueError(f"a test fraction applies to a CSV problem; {name!r} keeps its own split")
         load, hidden, epochs, test = _RECIPES[name]
         problem = Problem(load(), hidden, epochs, PUBLISHED.get(name, {}), _PROBLEM_METRICS.get(name),
-                          sampler=lambda seed: load(seed=seed), test=test)
+                          sampler=lambda seed: load(seed=seed), test=test, scaling=_SCALING.get(name, ""))
         if task is not None and task != problem.task:
             raise ValueError(f"problem {name!r} is a {problem.task} problem, not {task}")
         return problem
@@ -283,9 +340,12 @@ def get_problem(name, target=None, task=None):
     if target is None:
         raise ValueError("a CSV problem needs --target COLUMN")
     table = _datasets.read_csv_table(name, target, task=task)
-    return Problem(_datasets.csv_split(table, seed=0), (50,), 100, {},
-                   sampler=lambda seed: _datasets.csv_split(table, seed=seed),
-                   test="corrected", description=table.summary())
+    fraction = 0.5 if test_fraction is None else test_fraction
+    first = _datasets.csv_split(table, seed=0, test_fraction=fraction)
+    return Problem(first, (50,), 100, {},
+                   sampler=lambda seed: _datasets.csv_split(table, seed=seed, test_fraction=fraction),
+                   test="corrected", description=table.summary(),
+                   scaling=_CSV_SCALING["regression" if table.task == "regression" else "classification"])
 
 
 def default_losses(task):

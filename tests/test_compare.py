@@ -472,17 +472,18 @@ def test_cli_table_on_regression(capsys):
     lines = out.splitlines()
     assert lines[0] == (f"regression (regression), {SEEDS} replicates (seeds 0..{SEEDS - 1}: new data, new weights "
                         f"and batch order), {EPOCHS} epochs")
-    assert lines[1].startswith("differences: loss - mean_squared_error in the test score, paired t-test; Holm")
-    assert lines[2].split() == HEADER
-    assert lines[4].split()[:2] == ["mean_squared_error", "mse"] and lines[4].split()[-1] == "reference"
-    assert lines[5].split()[0] == "huber" and lines[5].split()[-2:] == [f"of", str(SEEDS)]
+    assert lines[1].startswith("recipe: MLP 20-25-1, ReLU hidden units")
+    assert lines[2].startswith("differences: loss - mean_squared_error in the test score, paired t-test; Holm")
+    assert lines[3].split() == HEADER
+    assert lines[5].split()[:2] == ["mean_squared_error", "mse"] and lines[5].split()[-1] == "reference"
+    assert lines[6].split()[0] == "huber" and lines[6].split()[-2:] == [f"of", str(SEEDS)]
     assert len(lines) == 6
 
 
 def test_cli_default_losses_on_circles(capsys):
     code, out, _ = run_cli(capsys, "--problem", "circles", "--seeds", str(SEEDS), "--epochs", str(EPOCHS))
     assert code == 0
-    rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[4:]}
+    rows = {line.split()[0]: line.split()[1] for line in out.splitlines()[5:]}
     assert rows == {"binary_crossentropy": "accuracy", "hinge": "sign_accuracy", "squared_hinge": "sign_accuracy"}
 
 
@@ -492,7 +493,7 @@ def test_cli_json_on_blobs_matches_compare_losses(capsys):
     assert code == 0
     records = json.loads(out)
     assert [r["loss"] for r in records] == ["categorical_crossentropy", "kl_divergence"]
-    base = {"loss", "metric", "train_mean", "train_std", "test_mean", "test_std"}
+    base = {"loss", "metric", "train_mean", "train_std", "test_mean", "test_std", "recipe"}
     assert set(records[0]) == base and set(records[1]) == base | PAIRED_FIELDS
     assert all(record["metric"] == "accuracy" for record in records)
     expected = cp.compare_losses("blobs", ["categorical_crossentropy", "kld"], seeds=SEEDS, epochs=EPOCHS,
@@ -565,7 +566,7 @@ def test_cli_json_on_a_csv_file(capsys):
                            "--seeds", str(SEEDS), "--epochs", str(EPOCHS), "--format", "json")
     assert code == 0
     (record,) = json.loads(out)
-    assert set(record) == {"loss", "metric", "train_mean", "train_std", "test_mean", "test_std"}
+    assert set(record) == {"loss", "metric", "train_mean", "train_std", "test_mean", "test_std", "recipe"}
     assert 0.0 <= record["test_mean"] <= 1.0 and record["test_std"] >= 0.0
 
 
@@ -575,7 +576,8 @@ def test_cli_table_on_a_csv_file_uses_the_corrected_test(capsys):
     assert code == 0
     lines = out.splitlines()
     assert lines[0] == "small: 120 rows, 3 features (binary)"
-    assert "corrected resampled t-test" in lines[2] and "on this data set" in lines[2]
+    assert lines[2].startswith("recipe: MLP ") and "standardized with the training part's mean and sd" in lines[2]
+    assert "corrected resampled t-test" in lines[3] and "on this data set" in lines[3]
     assert "published" not in out
 
 
@@ -836,3 +838,34 @@ def test_malformed_files_end_in_exit_0_or_a_short_refusal(tmp_path, capsys):
     refused = {name for name, code in outcomes.items() if code == 2}
     assert {"empty.csv", "binary.csv", "inf.csv", "overflow.csv", "one_class.csv", "free_text.csv"} <= refused
     assert len(outcomes) == 24
+
+
+def test_the_command_line_says_what_it_trained(capsys):
+    from companion.__main__ import main
+
+    assert main(["compare", "--problem", "tests/data/small.csv", "--target", "label", "--losses",
+                 "binary_crossentropy", "--seeds", "2", "--epochs", "1", "--hidden", "8,4", "--test-fraction", "0.25",
+                 "--format", "json"]) == 0
+    records = json.loads(capsys.readouterr().out)
+    recipe = records[0]["recipe"]
+    assert recipe["model"].startswith("MLP ") and "-8-4-1," in recipe["model"]
+    assert recipe["epochs"] == 1 and recipe["batch_size"] == 32
+    assert recipe["n_test"] * 3 == pytest.approx(recipe["n_train"], abs=3)  # a quarter of the rows held out
+    assert "standardized with the training part's mean and sd" in recipe["scaling"]
+    assert main(["compare", "--problem", "diabetes", "--losses", "mse", "--seeds", "1", "--epochs", "1"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[1].startswith("recipe: MLP 10-10-1, ReLU hidden units") and "221 training and 221 test rows" in lines[1]
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--problem", "diabetes", "--test-fraction", "0.3"], "a test fraction applies to a CSV problem"),
+    (["--problem", "diabetes", "--test-fraction", "1.5"], "strictly between 0 and 1"),
+    (["--problem", "diabetes", "--hidden", "64,x"], "positive integers separated by commas"),
+])
+def test_recipe_options_refuse_bad_values_in_one_line(args, message, capsys):
+    from companion.__main__ import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["compare", *args])
+    err = capsys.readouterr().err
+    assert stop.value.code == 2 and message in err and err.count("\n") == 1
