@@ -477,7 +477,7 @@ def test_cli_table_on_regression(capsys):
     assert lines[3].split() == HEADER
     assert lines[5].split()[:2] == ["mean_squared_error", "mse"] and lines[5].split()[-1] == "reference"
     assert lines[6].split()[0] == "huber" and lines[6].split()[-2:] == [f"of", str(SEEDS)]
-    assert len(lines) == 6
+    assert len(lines) == 7
 
 
 def test_cli_default_losses_on_circles(capsys):
