@@ -506,6 +506,8 @@ def class_labels(y):
     y = y.reshape(len(y)) if y.ndim == 2 else y
     if y.ndim != 1:
         raise ValueError(f"labels must have shape (n,) or (n, k), got {y.shape}")
+    if y.dtype.kind not in "biuf":
+        raise ValueError(f"labels must be numbers (0/1, ±1, 0..k-1) or one-hot rows, got dtype {y.dtype}")
     if not np.all(np.isfinite(y)) or not np.array_equal(y, np.round(y)):
         raise ValueError("class weights need integer-valued class labels (0/1, ±1, 0..k-1) or one-hot rows")
     return y.astype(int)
@@ -514,44 +516,67 @@ def class_labels(y):
 def class_weights(y, class_weight="balanced"):
     """Return a weight per class, as ``model.fit(class_weight=...)`` takes it.
 
+    The balanced weights are scikit-learn's ``compute_class_weight("balanced")``, which this function
+    calls; it adds what ``model.fit`` needs around it: one-hot rows read as classes, the dict that Keras
+    takes, checks of a dict you pass, and one-line errors naming the problem.
+
     Parameters
     ----------
     y : array-like of shape (n,) or (n, k)
-        Training labels: integer-valued classes, or one-hot rows.
+        Training labels: integer-valued classes, one-hot rows, or class names (strings).
     class_weight : "balanced" or dict, default="balanced"
-        ``"balanced"`` gives class :math:`c` the weight :math:`n / (k\\,n_c)` (scikit-learn's
-        ``compute_class_weight("balanced")``): every class then carries the same total
-        weight, :math:`n / k`. A dict is checked and returned as ``{int: float}``.
+        ``"balanced"`` gives class :math:`c` the weight :math:`n / (k\\,n_c)`: every class then
+        carries the same total weight, :math:`n / k`. A dict is checked and returned with
+        float weights.
 
     Returns
     -------
-    weights : dict of int to float
-        One entry per class present in ``y``.
+    weights : dict
+        One entry per class present in ``y``: keyed by ``int`` for numeric labels (what
+        ``model.fit`` takes), by the class name for string labels (encode the names as
+        ``0..k-1`` in sorted order, as ``np.unique`` does, before training).
 
     Raises
     ------
     ValueError
-        For an unknown string, a dict that misses a class of ``y``, or a negative or
-        non-finite weight.
+        For an unknown string, a dict that misses a class of ``y``, a negative or
+        non-finite weight, empty labels, or labels that are neither integers nor names.
 
     Examples
     --------
     >>> from companion.training import class_weights
     >>> class_weights([0, 0, 0, 1])
     {0: 0.6666666666666666, 1: 2.0}
+    >>> class_weights(["cat", "dog", "dog"])
+    {'cat': 1.5, 'dog': 0.75}
     """
-    labels = class_labels(y)
-    classes, counts = np.unique(labels, return_counts=True)
+    from sklearn.utils.class_weight import compute_class_weight
+
+    array = np.asarray(y)
+    if array.size == 0:
+        raise ValueError("labels are empty; class weights need at least one label")
+    if array.dtype.kind in "OUS":
+        if array.ndim != 1:
+            raise ValueError(f"class names must have shape (n,), got {array.shape}")
+        if not all(isinstance(v, str) for v in array.tolist()):
+            raise ValueError("labels mix class names with other values; pass strings only, or integers only")
+        labels = array.astype(str)
+        key = str
+    else:
+        labels = class_labels(array)
+        key = int
+    classes = np.unique(labels)
     if isinstance(class_weight, str):
         if class_weight != "balanced":
             raise ValueError(f"class_weight must be 'balanced' or a dict, got {class_weight!r}")
-        return {int(c): len(labels) / (len(classes) * int(m)) for c, m in zip(classes, counts)}
+        weights = compute_class_weight("balanced", classes=classes, y=labels)
+        return {key(c): float(w) for c, w in zip(classes, weights)}
     if not isinstance(class_weight, dict):
         raise ValueError(f"class_weight must be 'balanced' or a dict, got {type(class_weight).__name__}")
-    missing = [int(c) for c in classes if int(c) not in class_weight]
+    missing = [key(c) for c in classes if key(c) not in class_weight]
     if missing:
         raise ValueError(f"class_weight has no weight for class(es) {missing}; it has {sorted(class_weight)}")
-    out = {int(k): float(v) for k, v in class_weight.items()}
+    out = {key(k): float(v) for k, v in class_weight.items()}
     bad = {k: v for k, v in out.items() if not (np.isfinite(v) and v >= 0)}
     if bad:
         raise ValueError(f"class weights must be finite and non-negative, got {bad}")

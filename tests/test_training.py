@@ -571,3 +571,32 @@ def test_import_companion_imports_numpy_only_and_changes_nothing():
     probe = json.loads(proc.stdout)
     assert probe == dict(heavy=[], np_state=True, py_state=True, env=[], warnings=True, np_err=True,
                          np_print=True, has_api=True)
+
+
+def test_balanced_class_weights_equal_scikit_learns():
+    from sklearn.utils.class_weight import compute_class_weight
+
+    rng = np.random.default_rng(7)
+    y = rng.integers(0, 5, size=200)
+    ours = cp.class_weights(y)
+    theirs = compute_class_weight("balanced", classes=np.unique(y), y=y)
+    assert list(ours) == sorted(np.unique(y).tolist())
+    np.testing.assert_array_equal(list(ours.values()), theirs)
+
+
+def test_class_weights_of_class_names_are_keyed_by_name():
+    assert cp.class_weights(["cat", "dog", "dog"]) == {"cat": 1.5, "dog": 0.75}
+    assert cp.class_weights(["cat", "dog"], {"cat": 1, "dog": 2}) == {"cat": 1.0, "dog": 2.0}
+    with pytest.raises(ValueError, match=r"no weight for class\(es\) \['dog'\]"):
+        cp.class_weights(["cat", "dog"], {"cat": 1})
+
+
+@pytest.mark.parametrize("labels, message", [
+    ([], "labels are empty"),
+    (np.array([["a", "b"], ["c", "d"]]), r"class names must have shape \(n,\)"),
+    (np.array(["a", 1, None], dtype=object), "mix class names with other values"),
+    (np.array([0.5, 1.0]), "integer-valued class labels"),
+])
+def test_class_weights_refuse_labels_they_cannot_read(labels, message):
+    with pytest.raises(ValueError, match=message):
+        cp.class_weights(labels)
