@@ -377,6 +377,10 @@ def blob_centers():
 def encode_labels(y, fmt, n_classes=None):
     """Convert canonical labels to the form a loss expects.
 
+    ``fmt="onehot"`` gives what ``keras.utils.to_categorical(y, n_classes)`` gives (tested equal), without
+    importing Keras; the function adds the other formats of the book's losses (``"pm1"`` for the hinges)
+    and one-line errors for labels outside ``0..n_classes-1``.
+
     Parameters
     ----------
     y : array-like of shape (n,)

@@ -792,7 +792,10 @@ def pinball(y_true, y_pred, quantile):
     so the expected loss is smallest at the ``quantile``-quantile of the target
     (Koenker and Bassett 1978). ``quantile=0.5`` gives half the absolute error. This is
     the NumPy reference of :class:`companion.custom.PinballLoss`; with a sequence of
-    quantile levels it scores several predicted quantiles at once, one per column.
+    quantile levels it scores several predicted quantiles at once, one per column. Its mean
+    over samples is scikit-learn's ``mean_pinball_loss(y_true, y_pred, alpha=quantile)``
+    (tested equal); it adds the per-sample values, several levels at once, and the shape
+    checks of the other reference losses.
 
     Formula::
 

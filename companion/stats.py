@@ -687,6 +687,11 @@ def paired_difference(a, b, confidence=0.95, test="t", n_train=None, n_test=None
     so their scores are correlated; a paired test uses the per-replicate differences ``d = a - b`` and
     is far more sensitive than comparing the spreads.
 
+    With ``test="t"`` the p-value and interval are SciPy's ``scipy.stats.ttest_rel(a, b)`` and its
+    ``confidence_interval`` (tested equal). This function adds what the book needs around them: the
+    corrected test for repeated splits, the sign-flip and log-ratio tests, checks that the two sets are
+    paired and finite, the verdict words with TOST at a margin, and the text printed at supported digits.
+
     .. math::
 
         t = \\frac{\\bar d}{\\mathrm{se}}, \\qquad \\bar d \\pm t_{n-1, (1+c)/2} \\, \\mathrm{se}, \\qquad

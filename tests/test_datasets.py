@@ -1124,3 +1124,10 @@ def test_csv_messages_are_one_line_and_no_warnings(tmp_path):
         warnings.simplefilter("error")
         for seed in range(6):
             datasets.csv_split(table, seed=seed)
+
+
+def test_one_hot_labels_are_kerass_to_categorical():
+    keras = pytest.importorskip("keras")
+    y = np.array([0, 2, 1, 2, 0])
+    np.testing.assert_array_equal(datasets.encode_labels(y, "onehot", n_classes=4),
+                                  keras.utils.to_categorical(y, num_classes=4))

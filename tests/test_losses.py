@@ -597,3 +597,12 @@ def test_binary_focal_crossentropy_rejects_bad_inputs(y_true, y_pred, kwargs, ma
 
     with pytest.raises(ValueError, match=match):
         binary_focal_crossentropy(y_true, y_pred, **kwargs)
+
+
+def test_pinball_mean_is_scikit_learns_mean_pinball_loss():
+    from sklearn.metrics import mean_pinball_loss
+
+    rng = np.random.default_rng(11)
+    y, q = rng.normal(size=300), rng.normal(size=300)
+    for level in (0.1, 0.5, 0.9):
+        assert np.mean(pinball(y, q, level)) == pytest.approx(mean_pinball_loss(y, q, alpha=level), rel=1e-12)

@@ -800,3 +800,15 @@ def test_family_text_can_print_one_bound_only():
     assert "Holm p < 0.001" in result.text("B", p_as_bound=True)
     assert "Holm p < 0.05" in result.text("B", p_as_bound=0.05)
     assert result.table(p_as_bound=0.05).loc[0, "Holm p"] == "< 0.05"
+
+
+def test_the_paired_t_interval_is_scipys():
+    from scipy import stats as sps
+
+    rng = np.random.default_rng(3)
+    a, b = rng.normal(0.8, 0.02, 25), rng.normal(0.79, 0.02, 25)
+    d = cp.paired_difference(a, b)
+    result = sps.ttest_rel(a, b)
+    interval = result.confidence_interval(0.95)
+    assert d.p_value == pytest.approx(result.pvalue, rel=1e-12)
+    assert (d.ci_low, d.ci_high) == pytest.approx((interval.low, interval.high), rel=1e-12)
