@@ -243,9 +243,9 @@ def brier_decomposition(y_true, prob, n_bins=15, strategy="quantile"):
 
     y, p, binary = _labels_and_probabilities(y_true, prob)
     columns = [(y, p)] if binary else [((y == j).astype("int64"), p[:, j]) for j in range(p.shape[1])]
+    reliability_curve(*columns[0], n_bins=n_bins, strategy=strategy)  # checks n_bins and strategy
     total = np.zeros(4)
     for outcome, forecast in columns:
-        reliability_curve(outcome, forecast, n_bins=n_bins, strategy=strategy)  # checks n_bins and strategy
         index = _bin_index(forecast, n_bins, strategy)
         n = len(outcome)
         count = np.bincount(index, minlength=n_bins)
@@ -412,13 +412,26 @@ def noise_floor(prob, n_bins=15, strategy="quantile", classwise=False, draws=100
     if classwise and binary:
         raise ValueError("classwise=True needs prob of shape (n, k)")
     rng = np.random.default_rng(seed)
-    score = classwise_calibration_error if classwise else calibration_error
     values = []
+    if not classwise:  # the bins depend on the forecasts only: find them once, then score every draw in them
+        from .metrics import reliability_curve
+
+        reliability_curve(np.zeros(len(p), dtype=int), p, n_bins=n_bins, strategy=strategy)  # checks the arguments
+        confidence = p if binary else p.max(axis=1)
+        index = _bin_index(confidence, n_bins, strategy)
+        count = np.bincount(index, minlength=n_bins)
+        full = count > 0
+        mean_confidence = np.bincount(index, weights=confidence, minlength=n_bins)[full] / count[full]
+    cumulative = None if binary else np.cumsum(p, axis=1)
     for _ in range(draws):
         if binary:
             y = (rng.random(len(p)) < p).astype("int64")
         else:
-            cumulative = np.cumsum(p, axis=1)
             y = np.minimum((rng.random((len(p), 1)) > cumulative).sum(axis=1), p.shape[1] - 1)
-        values.append(score(y, p, n_bins=n_bins, strategy=strategy))
+        if classwise:
+            values.append(classwise_calibration_error(y, p, n_bins=n_bins, strategy=strategy))
+            continue
+        outcome = (y if binary else (p.argmax(axis=1) == y)).astype("float64")
+        mean_outcome = np.bincount(index, weights=outcome, minlength=n_bins)[full] / count[full]
+        values.append(float(np.sum(count[full] * np.abs(mean_outcome - mean_confidence)) / np.sum(count[full])))
     return float(np.mean(values))
