@@ -17,7 +17,7 @@ The reliability bins themselves are :func:`companion.metrics.reliability_curve`.
 
 import numpy as np
 
-__all__ = ["Recalibration", "fit_recalibration", "BrierDecomposition", "brier_decomposition",
+__all__ = ["Recalibration", "fit_recalibration", "log_loss", "BrierDecomposition", "brier_decomposition",
            "calibration_error", "classwise_calibration_error", "noise_floor"]
 
 METHODS = ("temperature", "platt", "isotonic")
@@ -157,6 +157,51 @@ def fit_recalibration(method, logits, y_true, clip=1e-3):
 
     model = IsotonicRegression(out_of_bounds="clip", increasing=True).fit(z, y)
     return Recalibration(method, {"steps": len(model.X_thresholds_)}, model=model, clip=clip)
+
+
+def log_loss(y_true, prob):
+    """Mean negative log-likelihood of the labels under the predicted probabilities (log loss, in nats).
+
+    .. math::
+
+        \mathrm{NLL} = -\frac1n \sum_i \log p_{i, y_i}
+
+    with :math:`p_{i,1} = p_i` and :math:`p_{i,0} = 1 - p_i` for binary probabilities.
+    Probabilities are clipped to ``[eps, 1 - eps]`` (``eps`` the float64 machine
+    epsilon), as scikit-learn's ``log_loss`` does, so a confident mistake costs about 36
+    nats instead of infinity. The same value as ``sklearn.metrics.log_loss`` without its
+    input checks, which cost more than the sum itself on a few thousand points. Strictly
+    proper: lower is better.
+
+    Parameters
+    ----------
+    y_true : array_like of shape (n,)
+        Labels 0/1, or ``0..k-1``.
+    prob : array_like of shape (n,) or (n, k)
+        Probability of class 1, or of every class (rows sum to 1).
+
+    Returns
+    -------
+    nll : float
+
+    Raises
+    ------
+    ValueError
+        For mismatched shapes, labels that do not fit ``prob``, probabilities outside
+        [0, 1] or rows that do not sum to 1.
+
+    Examples
+    --------
+    >>> from companion.calibration import log_loss
+    >>> round(log_loss([1, 0], [0.8, 0.4]), 6)  # -(log 0.8 + log 0.6) / 2
+    0.366985
+    """
+    from .metrics import _labels_and_probabilities
+
+    y, p, binary = _labels_and_probabilities(y_true, prob)
+    given = np.where(y == 1, p, 1.0 - p) if binary else p[np.arange(len(y)), y]
+    eps = np.finfo(np.float64).eps
+    return float(-np.mean(np.log(np.clip(given, eps, 1.0 - eps))))
 
 
 class BrierDecomposition(tuple):

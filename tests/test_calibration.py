@@ -221,3 +221,18 @@ def test_noise_floor_rejects(prob, kwargs, message):
 
     with pytest.raises(ValueError, match=message):
         noise_floor(prob, **kwargs)
+
+
+def test_log_loss_matches_sklearn():
+    from sklearn.metrics import log_loss as sk_log_loss
+
+    from companion.calibration import log_loss
+
+    y, p = _draws(n=500, seed=13)
+    p = np.concatenate([p, [0.0, 1.0]])  # a confident mistake and a confident hit are clipped, not infinite
+    y = np.concatenate([y, [1, 1]])
+    assert log_loss(y, p) == pytest.approx(sk_log_loss(y, p, labels=[0, 1]), rel=1e-12)
+    y3, p3 = _draws(n=300, seed=14, k=3)
+    assert log_loss(y3, p3) == pytest.approx(sk_log_loss(y3, p3, labels=[0, 1, 2]), rel=1e-12)
+    with pytest.raises(ValueError, match="0/1 labels"):
+        log_loss([0, 2], [0.5, 0.5])
