@@ -164,7 +164,7 @@ def log_loss(y_true, prob):
 
     .. math::
 
-        \mathrm{NLL} = -\frac1n \sum_i \log p_{i, y_i}
+        \\mathrm{NLL} = -\\frac1n \\sum_i \\log p_{i, y_i}
 
     with :math:`p_{i,1} = p_i` and :math:`p_{i,0} = 1 - p_i` for binary probabilities.
     Probabilities are clipped to ``[eps, 1 - eps]`` (``eps`` the float64 machine
