@@ -578,9 +578,11 @@ def imbalance_scores(y_true, prob, threshold=0.5, precision=0.9):
     Accuracy rewards always predicting the majority: at 1:10 that scores 0.91. These
     four do not:
 
-    - ``"pr_auc"``: area under the precision-recall curve (scikit-learn's
-      ``average_precision_score``), threshold-free; a random ranking scores the
-      positive rate.
+    - ``"pr_auc"``: average precision (scikit-learn's ``average_precision_score``),
+      the precision at each positive's rank averaged over the positives, a
+      step-wise (not trapezoidal) summary of the precision-recall curve;
+      threshold-free. A random ranking scores the positive rate, so the value
+      depends on the prevalence and is not comparable across problems.
     - ``"recall_at_precision"``: :func:`recall_at_precision` at ``precision``.
     - ``"balanced_accuracy"``: ``(TPR + TNR) / 2`` of the decisions
       ``prob >= threshold`` (scikit-learn's ``balanced_accuracy_score``); always
