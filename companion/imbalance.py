@@ -12,7 +12,7 @@ Thin, documented wrappers over the shipped implementations where one exists:
   probabilities.
 - :func:`fold_splits` and :func:`out_of_fold_predictions` give every training sample a
   prediction from a model that did not see it (k-fold), trained through
-  :func:`companion.run_replicates`; :func:`tuned_threshold` then picks the threshold the
+  :func:`companion.runner.run_replicates`; :func:`tuned_threshold` then picks the threshold the
   way scikit-learn's ``TunedThresholdClassifierCV`` does (the score averaged over the
   folds' curves).
 - :func:`cost_threshold` and :func:`expected_cost` state a decision's costs: the Bayes
@@ -113,7 +113,7 @@ def class_weighted_bce(class_weight):
     Averaged over a batch, this is what ``model.fit(class_weight={0: w0, 1: w1})``
     minimises with Keras's default reduction (the weighted sum divided by the batch
     size, not by the sum of the weights). Written into the loss, the weighted model
-    is an ordinary loss to the trainer, so :func:`companion.run_replicates` can train
+    is an ordinary loss to the trainer, so :func:`companion.runner.run_replicates` can train
     its replicates side by side.
 
     Parameters
@@ -195,7 +195,7 @@ def logit_adjusted_bce(prior, tau=1.0):
     loss : callable
         ``loss(y_true, logits)`` returning one value per sample, as Keras's
         ``binary_crossentropy`` does; it has ``from_logits = True`` (so
-        :func:`companion.run_replicates` gives the default MLP a linear output) and the
+        :func:`companion.runner.run_replicates` gives the default MLP a linear output) and the
         name ``"logit_adjusted_bce"``.
 
     Raises
@@ -346,7 +346,7 @@ def out_of_fold_predictions(recipe, data, seeds, k=5, epochs=None, fold_seed=0):
 
     For replicate ``s``, :func:`fold_splits` cuts the training set of ``data(s)`` into
     ``k`` folds; one model per fold is trained with ``recipe`` on the other folds
-    through :func:`companion.run_replicates` (side by side where the model allows) and
+    through :func:`companion.runner.run_replicates` (side by side where the model allows) and
     predicts its own fold. The ``k`` predictions are put back in the order of the
     training set. The fold models are extra models: their initial weights come from
     seeds of their own (``1_000_000 + k * s + f``), not from the replicate's.
@@ -354,7 +354,7 @@ def out_of_fold_predictions(recipe, data, seeds, k=5, epochs=None, fold_seed=0):
     Parameters
     ----------
     recipe : Recipe or loss
-        What :func:`companion.run_replicates` takes as one recipe.
+        What :func:`companion.runner.run_replicates` takes as one recipe.
     data : Problem, str or callable
         A problem (or its name) whose ``draw(seed)`` gives replicate ``seed``, or a
         function ``seed -> Split``.
@@ -376,7 +376,7 @@ def out_of_fold_predictions(recipe, data, seeds, k=5, epochs=None, fold_seed=0):
     Raises
     ------
     ValueError
-        As :func:`fold_splits` and :func:`companion.run_replicates`.
+        As :func:`fold_splits` and :func:`companion.runner.run_replicates`.
 
     Examples
     --------
