@@ -24,7 +24,7 @@ Organised by topic:
 * :mod:`companion.gradients` -- closed-form gradients of the reference losses
 * :mod:`companion.scratch` -- a two-layer NumPy network with hand-written backpropagation
 * :mod:`companion.custom` -- custom losses and a metric that save and reload (pinball, generalised
-  cross-entropy, Gaussian NLL), seed 001's problem, a two-head model and a quantile model
+  cross-entropy, Gaussian, beta- and Student-t NLL), seed 001's problem, a two-head model and a quantile model
   (imports Keras, so it loads on first use: ``companion.custom`` or ``from companion import custom``)
 
 ``import companion`` imports NumPy only and changes no global state. TensorFlow,
@@ -49,7 +49,7 @@ __version__ = "0.1.0"
 
 _LAZY = {"custom": None, "PinballLoss": "custom", "BinaryF1Score": "custom", "tolerance_targets": "custom",
          "two_head_mlp": "custom", "GeneralizedCrossEntropy": "custom", "GaussianNLL": "custom",
-         "MultiPinballLoss": "custom", "quantile_mlp": "custom"}
+         "MultiPinballLoss": "custom", "quantile_mlp": "custom", "BetaNLL": "custom", "StudentTNLL": "custom"}
 
 
 def __getattr__(name):
@@ -62,6 +62,7 @@ def __getattr__(name):
     raise AttributeError(f"module 'companion' has no attribute {name!r}")
 
 __all__ = [
+    "BetaNLL",
     "BinaryF1Score",
     "calibration",
     "class_weights",
@@ -123,6 +124,7 @@ __all__ = [
     "sgd",
     "sign_accuracy",
     "Split",
+    "StudentTNLL",
     "stats",
     "supported_decimals",
     "tolerance_targets",

@@ -2,7 +2,7 @@
 
 The wheel is built from this checkout (``python -m build``), installed non-editable into a fresh
 virtual environment in a temporary folder, with the third-party versions of ``requirements.lock``
-(``-c``), and used there the way a reader would: first without TensorFlow, then with ``companion[tf]``.
+(``-c``), and used there the way a reader would: first without TensorFlow, then with ``choosing-loss-functions[tf]``.
 pip takes the packages from its cache or the package index.
 """
 
@@ -63,10 +63,10 @@ def dist(tmp_path_factory):
 
 def test_wheel_holds_the_package_only_at_the_one_version(dist):
     wheel, _ = dist
-    assert wheel.name == f"companion-{companion.__version__}-py3-none-any.whl"
+    assert wheel.name == f"choosing_loss_functions-{companion.__version__}-py3-none-any.whl"
     names = zipfile.ZipFile(wheel).namelist()
     packages = {name.split("/")[0] for name in names}
-    assert packages == {"companion", f"companion-{companion.__version__}.dist-info"}
+    assert packages == {"companion", f"choosing_loss_functions-{companion.__version__}.dist-info"}
     assert "companion/compare.py" in names and "companion/__main__.py" in names
     entry_points = zipfile.ZipFile(wheel).read(f"companion-{companion.__version__}.dist-info/entry_points.txt")
     assert b"companion = companion.__main__:main" in entry_points
@@ -75,7 +75,7 @@ def test_wheel_holds_the_package_only_at_the_one_version(dist):
 def test_sdist_holds_no_tests_or_notebooks(dist):
     _, sdist = dist
     names = tarfile.open(sdist).getnames()
-    top = f"companion-{companion.__version__}"
+    top = f"choosing_loss_functions-{companion.__version__}"
     assert f"{top}/companion/compare.py" in names and f"{top}/LICENSE" in names
     assert not [n for n in names if n.endswith(".ipynb") or "/tests/" in n or "/book/" in n]
 
@@ -110,7 +110,7 @@ def test_wheel_installs_outside_the_repository_and_runs_compare(dist, tmp_path):
         assert helped.returncode == 0 and "--problem" in helped.stdout, helped.stderr[-2000:]
 
     # With the tf extra: the entry point trains on a CSV file.
-    extra = _run([python, "-m", "pip", "install", "--quiet", f"companion[tf] @ {wheel.as_uri()}", "-c", LOCK],
+    extra = _run([python, "-m", "pip", "install", "--quiet", f"choosing-loss-functions[tf] @ {wheel.as_uri()}", "-c", LOCK],
                  cwd=work)
     assert extra.returncode == 0, extra.stderr[-2000:]
     ran = _run([tmp_path / "venv" / "bin" / "companion", "compare", "--problem", SMALL_CSV, "--target", "label",

@@ -48,7 +48,7 @@ def cell_source(root=ROOT):
         "if not all(importlib.util.find_spec(name) for name in (\"companion\", \"myst_nb\")):\n"
         f"    source = os.environ.get(\"COMPANION_SOURCE\", \"{archive_url(root)}\")\n"
         "    subprocess.run([sys.executable, \"-m\", \"pip\", \"install\", \"--quiet\", "
-        "f\"companion[tf,book] @ {source}\"],\n"
+        "f\"choosing-loss-functions[tf,book] @ {source}\"],\n"
         "                   check=True)\n"
         "    importlib.invalidate_caches()"
     )
