@@ -53,7 +53,7 @@ def test_a_lone_chapter_runs_through_its_install_cell_in_a_fresh_venv(tmp_path):
     subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(wheels), str(ROOT)], check=True,
                    capture_output=True, text=True)
     shutil.rmtree(ROOT / "build", ignore_errors=True)
-    (wheel,) = wheels.glob("companion-*.whl")
+    (wheel,) = wheels.glob("choosing_loss_functions-*.whl")
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True, clear=True).create(env_dir)
