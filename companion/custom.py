@@ -471,17 +471,22 @@ class GaussianNLL(keras.losses.Loss):
         positive = backend.softplus(raw) if self.link == "softplus" else backend.exp(raw)
         return positive + self.min_variance
 
-    def call(self, y_true, y_pred):
+    def _aligned(self, y_true, y_pred, columns="mean, raw variance"):
+        """Tensors ``(y_true, y_pred)``: two output columns, one target per sample, ``y_true`` of shape (...)."""
         y_pred = ops.convert_to_tensor(y_pred)
         y_true = ops.cast(ops.convert_to_tensor(y_true), y_pred.dtype)
         if y_pred.shape[-1] != 2:
-            raise ValueError(f"y_pred must have 2 columns (mean, raw variance), got shape {y_pred.shape}")
+            raise ValueError(f"y_pred must have 2 columns ({columns}), got shape {y_pred.shape}")
         if len(y_true.shape) == len(y_pred.shape):
             if y_true.shape[-1] != 1:
                 raise ValueError(f"y_true must hold one target per sample, shape (n,) or (n, 1), got {y_true.shape}")
             y_true = ops.squeeze(y_true, -1)
         elif len(y_true.shape) != len(y_pred.shape) - 1:
             raise ValueError(f"cannot align y_true of shape {y_true.shape} with y_pred of shape {y_pred.shape}")
+        return y_true, y_pred
+
+    def call(self, y_true, y_pred):
+        y_true, y_pred = self._aligned(y_true, y_pred)
         mean, variance = y_pred[..., 0], self._variance(y_pred[..., 1], ops)
         return 0.5 * ops.log(2.0 * np.pi * variance) + ops.square(y_true - mean) / (2.0 * variance)
 
@@ -685,16 +690,7 @@ class StudentTNLL(GaussianNLL):
     def call(self, y_true, y_pred):
         from math import lgamma
 
-        y_pred = ops.convert_to_tensor(y_pred)
-        y_true = ops.cast(ops.convert_to_tensor(y_true), y_pred.dtype)
-        if y_pred.shape[-1] != 2:
-            raise ValueError(f"y_pred must have 2 columns (location, raw scale), got shape {y_pred.shape}")
-        if len(y_true.shape) == len(y_pred.shape):
-            if y_true.shape[-1] != 1:
-                raise ValueError(f"y_true must hold one target per sample, shape (n,) or (n, 1), got {y_true.shape}")
-            y_true = ops.squeeze(y_true, -1)
-        elif len(y_true.shape) != len(y_pred.shape) - 1:
-            raise ValueError(f"cannot align y_true of shape {y_true.shape} with y_pred of shape {y_pred.shape}")
+        y_true, y_pred = self._aligned(y_true, y_pred, columns="location, raw scale")
         loc, scale2 = y_pred[..., 0], self._variance(y_pred[..., 1], ops)
         df = self.df
         constant = -lgamma((df + 1.0) / 2.0) + lgamma(df / 2.0) + 0.5 * np.log(df * np.pi)
