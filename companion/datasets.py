@@ -1169,6 +1169,154 @@ def digits(test_size=0.5, calibration_size=0.0, random_state=None, seed=None):
     return split, (scale(X_cal), y_cal.astype("int64"))
 
 
+# --- Long-tailed classes: the digits subsampled to an exponential class profile (long_tailed chapter).
+
+def long_tailed_counts(ratio, n_head=140, n_classes=10):
+    """Return the training count of every class in an exponential (long-tailed) class profile.
+
+    Formula::
+
+        n_c = round(n_head * ratio ** (-c / (n_classes - 1))),   c = 0, ..., n_classes - 1
+
+    Class 0 is the head (``n_head`` samples), class ``n_classes - 1`` the rarest
+    (``n_head / ratio``, rounded); the counts fall by the same factor from one
+    class to the next, the profile of Cui et al.'s long-tailed CIFAR.
+
+    Parameters
+    ----------
+    ratio : float
+        Imbalance ratio: head count over tail count, ``>= 1``.
+    n_head : int, default=140
+        Samples of the head class, ``>= 1``.
+    n_classes : int, default=10
+        Number of classes, ``>= 2``.
+
+    Returns
+    -------
+    counts : ndarray of int64, shape (n_classes,)
+        Decreasing from ``n_head``; every count is at least 1.
+
+    Raises
+    ------
+    ValueError
+        For a ratio below 1 or not finite, a non-positive ``n_head``, fewer than two
+        classes, or a profile whose rarest class would round to no sample.
+
+    Examples
+    --------
+    >>> from companion.datasets import long_tailed_counts
+    >>> long_tailed_counts(10).tolist()
+    [140, 108, 84, 65, 50, 39, 30, 23, 18, 14]
+    >>> long_tailed_counts(50).tolist()
+    [140, 91, 59, 38, 25, 16, 10, 7, 4, 3]
+    """
+    if isinstance(ratio, bool) or not isinstance(ratio, (int, float, np.integer, np.floating)) \
+            or not np.isfinite(ratio) or ratio < 1:
+        raise ValueError(f"ratio (head count over tail count) must be a finite number >= 1, got {ratio!r}")
+    for name, value, low in (("n_head", n_head, 1), ("n_classes", n_classes, 2)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{name} must be an integer >= {low}, got {value!r}")
+    counts = np.round(n_head * float(ratio) ** (-np.arange(n_classes) / (n_classes - 1))).astype("int64")
+    if counts[-1] < 1:
+        raise ValueError(f"ratio={ratio!r} with n_head={n_head} leaves no sample of the rarest class "
+                         f"({n_head / float(ratio):.2f} rounds to 0); lower the ratio or raise n_head")
+    return counts
+
+
+def long_tailed_digits(ratio=10, n_head=140, test_per_class=30, random_state=None, seed=None):
+    """Subsample scikit-learn's bundled digits to a long-tailed training set, with a balanced test set.
+
+    From every class of ``sklearn.datasets.load_digits`` (1797 images, 174 to 183
+    per class), ``test_per_class`` images are held out as the test set, so every
+    class counts the same there; of the rest, class ``c`` keeps
+    ``long_tailed_counts(ratio, n_head)[c]`` images for training. Digit 0 is the
+    head and digit 9 the rarest class: at ``ratio=10`` the training counts run
+    from 140 down to 14, at ``ratio=50`` down to 3. The order is fixed, so the
+    tail is the same digits in every replicate (the three rarest, 7, 8 and 9, in
+    the chapter on long-tailed classes). Every feature is standardized with the
+    mean and standard deviation of the training set (a pixel that is constant
+    there keeps scale 1).
+
+    A replicate (``seed=r``) keeps the images and the profile and redraws which
+    images form the test set (with ``streams(r).split``) and which of the rest are
+    kept for training (with ``streams(r).data``), each uniformly without
+    replacement within its class.
+
+    Parameters
+    ----------
+    ratio : float, default=10
+        Head count over tail count, ``>= 1`` (:func:`long_tailed_counts`).
+    n_head : int, default=140
+        Training images of digit 0.
+    test_per_class : int, default=30
+        Test images of every digit. ``n_head + test_per_class`` must not exceed
+        174, the count of the smallest class (digit 8).
+    random_state : int, optional
+        Seeds both draws, so the same call gives the same split; ``None`` means 0.
+        Not together with ``seed``.
+    seed : int, optional
+        Replicate number; ``None`` gives the draw of ``random_state``.
+
+    Returns
+    -------
+    split : Split
+        ``task`` is ``"multiclass"``, labels are integers ``0..9`` (training rows in
+        a random order, test rows by class), features float32; ``name`` states the
+        ratio, e.g. ``"digits 1:10"``.
+
+    Raises
+    ------
+    ValueError
+        For a bad ``ratio`` or ``n_head`` (see :func:`long_tailed_counts`), a
+        ``test_per_class`` that is not a positive integer, more images per class
+        than the smallest class holds, or both ``seed`` and ``random_state``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.datasets import long_tailed_digits
+    >>> split = long_tailed_digits(ratio=10)
+    >>> split.name, split.X_train.shape, split.X_test.shape
+    ('digits 1:10', (571, 64), (300, 64))
+    >>> np.bincount(split.y_train).tolist()
+    [140, 108, 84, 65, 50, 39, 30, 23, 18, 14]
+    >>> np.bincount(split.y_test).tolist() == [30] * 10
+    True
+    >>> np.bincount(long_tailed_digits(ratio=50, seed=1).y_train)[-3:].tolist()
+    [7, 4, 3]
+    """
+    from sklearn.datasets import load_digits
+
+    counts = long_tailed_counts(ratio, n_head, 10)
+    if isinstance(test_per_class, bool) or not isinstance(test_per_class, (int, np.integer)) or test_per_class < 1:
+        raise ValueError(f"test_per_class must be a positive integer, got {test_per_class!r}")
+    X, y = load_digits(return_X_y=True)
+    smallest = int(np.bincount(y).min())
+    if int(n_head) + int(test_per_class) > smallest:
+        raise ValueError(f"n_head + test_per_class = {int(n_head) + int(test_per_class)} exceeds the {smallest} "
+                         "images of the smallest digit class")
+    random_state, replicate = _resolve(seed, random_state)
+    split_rng = np.random.default_rng(random_state if replicate is None else replicate.split)
+    data_rng = np.random.default_rng(random_state if replicate is None else replicate.data)
+    train_rows, test_rows = [], []
+    for c, n_c in enumerate(counts):
+        rows = np.flatnonzero(y == c)
+        test = np.sort(split_rng.choice(rows, size=int(test_per_class), replace=False))
+        rest = np.setdiff1d(rows, test)
+        train_rows.append(np.sort(data_rng.choice(rest, size=int(n_c), replace=False)))
+        test_rows.append(test)
+    train_rows = data_rng.permutation(np.concatenate(train_rows))
+    test_rows = np.concatenate(test_rows)
+    mean, std = X[train_rows].mean(axis=0), X[train_rows].std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+
+    def scale(A):
+        return ((A - mean) / std).astype("float32")
+
+    return Split(scale(X[train_rows]), y[train_rows].astype("int64"), scale(X[test_rows]),
+                 y[test_rows].astype("int64"), task="multiclass", name=f"digits 1:{float(ratio):g}")
+
+
 IMBALANCED_SOURCES = ("breast_cancer", "classification")
 """The problems :func:`imbalanced` can build."""
 
@@ -1538,3 +1686,130 @@ def heteroscedastic(n_samples=1000, n_train=500, random_state=None, seed=None):
     y = mean + sd * rng.standard_normal(int(n_samples))
     X, y = X.astype("float32"), y.astype("float32")
     return _first_half(X, y, "regression", "heteroscedastic", int(n_train))
+
+
+# --- Skewed positive targets with a known truth (skewed_targets chapter).
+
+SKEWED_SIGMA = 0.8
+"""Standard deviation of the log-normal noise of :func:`skewed`, on the log scale."""
+
+SkewedTruth = namedtuple("SkewedTruth", ("mean", "median", "mape", "log1p"))
+SkewedTruth.__doc__ = """The true functionals of :func:`skewed`'s targets given the inputs (see :func:`skewed_truth`)."""
+
+
+def _skewed_x(X):
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 5:
+        raise ValueError(f"X must have shape (n, 5), the five inputs of skewed(), got shape {X.shape}")
+    if not np.all(np.isfinite(X)):
+        raise ValueError("X contains NaN or infinite values")
+    return X
+
+
+def skewed_truth(X):
+    """Return the true conditional mean, median and two other functionals of :func:`skewed`'s targets.
+
+    Given ``x``, the target is log-normal: ``log y = f(x) + sigma * z`` with ``z``
+    standard normal, ``sigma = SKEWED_SIGMA`` (0.8) and::
+
+        f(x) = 1 + 0.6 x1 - 0.4 x2 + 0.3 x3 x4          (x5 plays no part)
+
+    so the functionals a loss can estimate are known in closed form (the last by
+    Gauss-Hermite quadrature with 60 nodes)::
+
+        mean   = exp(f + sigma**2 / 2)     minimises the expected squared error
+        median = exp(f)                    minimises the expected absolute error
+        mape   = exp(f - sigma**2)         minimises the expected |y - m| / y
+        log1p  = expm1(E[log1p(y)])        minimises the expected squared log error
+
+    ``mape`` is the median of the density proportional to ``p(y) / y``, which for a
+    log-normal is another log-normal shifted by ``-sigma**2`` on the log scale: below
+    the median by the factor ``exp(-sigma**2)`` (0.53). ``log1p`` lies between the
+    median and the mean (``log1p(exp(t))`` is convex in ``t`` and concave in ``y``),
+    close to the median where ``y`` is large and above it where ``y`` is near 0.
+
+    Parameters
+    ----------
+    X : array_like of shape (n, 5)
+        Inputs.
+
+    Returns
+    -------
+    truth : SkewedTruth
+        Named tuple of four ndarrays of shape (n,): ``mean``, ``median``, ``mape``, ``log1p``.
+
+    Raises
+    ------
+    ValueError
+        For ``X`` not of shape (n, 5) or not finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.datasets import skewed_truth
+    >>> truth = skewed_truth(np.zeros((1, 5)))
+    >>> [round(float(v[0]), 3) for v in truth]  # e**1.32, e**1, e**0.36, then between median and mean
+    [3.743, 2.718, 1.433, 2.952]
+    """
+    X = _skewed_x(X)
+    f = 1.0 + 0.6 * X[:, 0] - 0.4 * X[:, 1] + 0.3 * X[:, 2] * X[:, 3]
+    s = SKEWED_SIGMA
+    nodes, weights = np.polynomial.hermite_e.hermegauss(60)
+    expected_log1p = np.log1p(np.exp(f[:, None] + s * nodes[None, :])) @ (weights / weights.sum())
+    return SkewedTruth(np.exp(f + s ** 2 / 2), np.exp(f), np.exp(f - s ** 2), np.expm1(expected_log1p))
+
+
+def skewed(n_samples=1000, n_train=500, seed=None):
+    """Generate a regression problem with a skewed positive (log-normal) target and a known truth.
+
+    Five standard normal inputs; the target is log-normal around ``exp(f(x))`` with
+    noise sd 0.8 on the log scale (:func:`skewed_truth` gives ``f`` and the true mean,
+    median and the functionals of MAPE and MSLE). The targets span about three orders
+    of magnitude (median about 2.7, mean about 5, a long right tail); they are not
+    standardized, because the losses compared on them need positive targets on
+    their own scale.
+
+    The function ``f`` and the noise level are fixed; a replicate (``seed=r``) redraws
+    the inputs and the noise from ``streams(r).data``. ``seed=None`` gives one fixed
+    draw (``numpy.random.default_rng(0)``), which is not a replicate.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        Total number of samples.
+    n_train : int, default=500
+        The first ``n_train`` samples form the training set, the rest the test set.
+    seed : int, optional
+        Replicate number; ``None`` gives a fixed draw (``numpy.random.default_rng(0)``).
+
+    Returns
+    -------
+    split : Split
+        ``X_train`` of shape (n_train, 5), ``y_train`` of shape (n_train,), the same
+        for the test set, float32, every target > 0; ``task`` is ``"regression"``,
+        ``name`` ``"skewed"``.
+
+    Raises
+    ------
+    ValueError
+        If ``n_train`` does not leave at least one sample on each side, or ``seed`` is
+        not a non-negative integer.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.datasets import skewed, skewed_truth
+    >>> split = skewed(seed=1)
+    >>> split.X_train.shape, bool(split.y_train.min() > 0)
+    ((500, 5), True)
+    >>> truth = skewed_truth(split.X_test)
+    >>> bool(np.all(truth.mape < truth.median)), bool(np.all(truth.median < truth.mean))
+    (True, True)
+    """
+    if int(n_samples) != n_samples or not 0 < int(n_train) < int(n_samples):
+        raise ValueError(f"n_train must be between 1 and n_samples - 1, got {n_train} of {n_samples}")
+    rng = np.random.default_rng(0 if seed is None else streams(seed).data)
+    X = rng.standard_normal((int(n_samples), 5))
+    median = skewed_truth(X).median
+    y = median * np.exp(SKEWED_SIGMA * rng.standard_normal(int(n_samples)))
+    return _first_half(X.astype("float32"), y.astype("float32"), "regression", "skewed", int(n_train))

@@ -1131,3 +1131,101 @@ def test_one_hot_labels_are_kerass_to_categorical():
     y = np.array([0, 2, 1, 2, 0])
     np.testing.assert_array_equal(datasets.encode_labels(y, "onehot", n_classes=4),
                                   keras.utils.to_categorical(y, num_classes=4))
+
+
+# --- skewed(): a log-normal target with a known truth (skewed_targets chapter).
+
+def test_skewed_replicates_redraw_the_data_and_keep_the_truth():
+    a, b = datasets.skewed(seed=1), datasets.skewed(seed=2)
+    assert a.X_train.shape == (500, 5) and a.y_test.shape == (500,) and a.name == "skewed"
+    assert a.y_train.dtype == np.float32 and a.y_train.min() > 0
+    assert not np.array_equal(a.X_train, b.X_train)
+    np.testing.assert_array_equal(datasets.skewed(seed=1).y_test, a.y_test)
+    np.testing.assert_array_equal(datasets.skewed().y_train, datasets.skewed().y_train)
+
+
+def test_skewed_truth_matches_a_large_sample():
+    # At one fixed x, a large sample's mean, median, MAPE minimiser and log1p functional.
+    x = np.array([[0.5, -1.0, 1.0, 0.5, 3.0]])
+    truth = datasets.skewed_truth(x)
+    f = 1 + 0.6 * 0.5 + 0.4 * 1.0 + 0.3 * 0.5
+    rng = np.random.default_rng(0)
+    y = np.exp(f + datasets.SKEWED_SIGMA * rng.standard_normal(400_000))
+    np.testing.assert_allclose(truth.median, np.exp(f))
+    np.testing.assert_allclose(truth.mean, y.mean(), rtol=5e-3)
+    np.testing.assert_allclose(truth.median, np.median(y), rtol=5e-3)
+    np.testing.assert_allclose(truth.log1p, np.expm1(np.log1p(y).mean()), rtol=5e-3)
+    # MAPE's functional: the m that minimises mean(|y - m| / y), found on a grid.
+    grid = truth.median[0] * np.linspace(0.3, 1.0, 141)
+    risk = [np.mean(np.abs(y[:50_000] - m) / y[:50_000]) for m in grid]
+    assert abs(grid[int(np.argmin(risk))] / truth.mape[0] - 1) < 0.02
+
+
+def test_skewed_truth_orders_the_functionals_and_checks_its_input():
+    truth = datasets.skewed_truth(datasets.skewed(seed=4).X_test)
+    assert np.all(truth.mape < truth.median) and np.all(truth.median < truth.log1p)
+    assert np.all(truth.log1p < truth.mean)
+    np.testing.assert_allclose(truth.mean / truth.median, np.exp(datasets.SKEWED_SIGMA ** 2 / 2))
+    with pytest.raises(ValueError, match=r"shape \(n, 5\)"):
+        datasets.skewed_truth(np.zeros((3, 4)))
+    with pytest.raises(ValueError, match="NaN"):
+        datasets.skewed_truth(np.full((1, 5), np.nan))
+    with pytest.raises(ValueError, match="n_train"):
+        datasets.skewed(n_train=0)
+    with pytest.raises(ValueError, match="non-negative integer"):
+        datasets.skewed(seed=-1)
+
+
+# --- long_tailed_counts and long_tailed_digits (the long-tailed chapter)
+
+def test_long_tailed_counts_follow_the_exponential_profile():
+    counts = datasets.long_tailed_counts(10, n_head=140)
+    expected = np.round(140 * 10.0 ** (-np.arange(10) / 9)).astype(int)
+    np.testing.assert_array_equal(counts, expected)
+    assert counts[0] == 140 and counts[-1] == 14 and np.all(np.diff(counts) <= 0)
+    assert datasets.long_tailed_counts(1, n_head=5, n_classes=3).tolist() == [5, 5, 5]
+    for bad in ({"ratio": 0.5}, {"ratio": np.inf}, {"ratio": True}, {"ratio": 10, "n_head": 0},
+                {"ratio": 10, "n_classes": 1}, {"ratio": 1000, "n_head": 140}):
+        with pytest.raises(ValueError):
+            datasets.long_tailed_counts(**bad)
+
+
+def test_long_tailed_digits_has_the_profile_and_a_balanced_test_set():
+    from sklearn.datasets import load_digits
+
+    X_all, _ = load_digits(return_X_y=True)
+    for ratio in (10, 50):
+        split = datasets.long_tailed_digits(ratio=ratio, seed=3)
+        np.testing.assert_array_equal(np.bincount(split.y_train, minlength=10), datasets.long_tailed_counts(ratio))
+        np.testing.assert_array_equal(np.bincount(split.y_test, minlength=10), np.full(10, 30))
+        assert split.task == "multiclass" and split.name == f"digits 1:{ratio}"
+        assert split.X_train.dtype == np.float32
+        np.testing.assert_allclose(split.X_train.mean(axis=0), 0, atol=1e-5)
+    # No image is both a training and a test image: compare the raw rows behind the scaled ones.
+    split = datasets.long_tailed_digits(ratio=10, seed=0)
+    raw_test = {tuple(r) for r in X_all[np.isin(np.arange(len(X_all)), [])]}
+    assert not raw_test  # (the empty set above only checks the helper below is not vacuous)
+    train = {tuple(np.round(r, 4)) for r in split.X_train}
+    test = {tuple(np.round(r, 4)) for r in split.X_test}
+    assert len(train & test) <= 1  # digits holds a handful of duplicate images; the rows themselves are disjoint
+
+
+def test_long_tailed_digits_replicates_redraw_subsample_and_split():
+    a, b = datasets.long_tailed_digits(ratio=10, seed=0), datasets.long_tailed_digits(ratio=10, seed=1)
+    assert not np.array_equal(a.X_test, b.X_test) and not np.array_equal(a.X_train, b.X_train)
+    again = datasets.long_tailed_digits(ratio=10, seed=0)
+    np.testing.assert_array_equal(a.X_train, again.X_train)
+    np.testing.assert_array_equal(a.y_test, again.y_test)
+    fixed = datasets.long_tailed_digits(ratio=10)
+    np.testing.assert_array_equal(fixed.X_train, datasets.long_tailed_digits(ratio=10, random_state=0).X_train)
+
+
+def test_long_tailed_digits_refuses_bad_input():
+    with pytest.raises(ValueError, match="smallest digit class"):
+        datasets.long_tailed_digits(ratio=10, n_head=150, test_per_class=30)
+    with pytest.raises(ValueError, match="test_per_class"):
+        datasets.long_tailed_digits(ratio=10, test_per_class=0)
+    with pytest.raises(ValueError, match="ratio"):
+        datasets.long_tailed_digits(ratio=0.5)
+    with pytest.raises(ValueError, match="not both"):
+        datasets.long_tailed_digits(ratio=10, seed=1, random_state=1)
