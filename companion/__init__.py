@@ -4,8 +4,8 @@ Organised by topic:
 
 * :mod:`companion.information` -- information content, entropy, cross-entropy, KL divergence
 * :mod:`companion.losses` -- NumPy reference implementations of Keras's losses
-* :mod:`companion.metrics` -- sign accuracy, the within-tolerance metric, and scorers for
-  imbalanced classes, calibration and intervals
+* :mod:`companion.metrics` -- scores by topic (classification, regression, calibration, intervals), for
+  what Keras and scikit-learn do not score in the form the book needs
 * :mod:`companion.datasets` -- the seed tutorial's problems, scikit-learn's bundled data
   (breast cancer at a stated imbalance, digits, diabetes), label noise and CSV loading
 * :mod:`companion.models` -- the seed's MLPs and optimizer

@@ -24,7 +24,7 @@ METHODS = ("temperature", "platt", "isotonic")
 
 
 def _binary_logits(logits, method):
-    from .metrics import _check_logits
+    from .metrics.calibration import _check_logits
 
     z = _check_logits(logits)
     if z.ndim != 1:
@@ -61,7 +61,7 @@ class Recalibration:
         prob : ndarray of shape (n,) or (n, k)
             Probability of class 1 (binary) or of every class (softmax).
         """
-        from .metrics import _check_logits, scaled_probabilities
+        from .metrics.calibration import _check_logits, scaled_probabilities
 
         if self.method == "temperature":
             return scaled_probabilities(_check_logits(logits), self.params["temperature"])
@@ -135,7 +135,7 @@ def fit_recalibration(method, logits, y_true, clip=1e-3):
     >>> fit_recalibration("isotonic", truth + 1, y).apply([-50.0, 50.0])
     array([0.001, 0.999])
     """
-    from .metrics import _check_logits, _labels_and_probabilities, fit_temperature, scaled_probabilities
+    from .metrics.calibration import _check_logits, _labels_and_probabilities, fit_temperature, scaled_probabilities
 
     if method not in METHODS:
         raise ValueError(f"method must be one of {', '.join(METHODS)}, got {method!r}")
@@ -196,7 +196,7 @@ def log_loss(y_true, prob):
     >>> round(log_loss([1, 0], [0.8, 0.4]), 6)  # -(log 0.8 + log 0.6) / 2
     0.366985
     """
-    from .metrics import _labels_and_probabilities
+    from .metrics.calibration import _labels_and_probabilities
 
     y, p, binary = _labels_and_probabilities(y_true, prob)
     given = np.where(y == 1, p, 1.0 - p) if binary else p[np.arange(len(y)), y]
@@ -284,7 +284,7 @@ def brier_decomposition(y_true, prob, n_bins=15, strategy="quantile"):
     >>> round(d.brier, 4)  # (0.04 + 0.64 + 0.04 + 0.04) / 4
     0.19
     """
-    from .metrics import _labels_and_probabilities, reliability_curve
+    from .metrics.calibration import _labels_and_probabilities, reliability_curve
 
     y, p, binary = _labels_and_probabilities(y_true, prob)
     columns = [(y, p)] if binary else [((y == j).astype("int64"), p[:, j]) for j in range(p.shape[1])]
@@ -391,7 +391,7 @@ def classwise_calibration_error(y_true, prob, n_bins=15, strategy="quantile"):
     >>> round(classwise_calibration_error([0, 1, 1, 1], prob, n_bins=2), 6)  # each class: gaps 0.3 and 0.4
     0.35
     """
-    from .metrics import _labels_and_probabilities, expected_calibration_error
+    from .metrics.calibration import _labels_and_probabilities, expected_calibration_error
 
     y, p, binary = _labels_and_probabilities(y_true, prob)
     if binary:
@@ -446,7 +446,7 @@ def noise_floor(prob, n_bins=15, strategy="quantile", classwise=False, draws=100
     >>> round(noise_floor(p, draws=50), 2)  # 15 equal-mass bins of about 133 points
     0.03
     """
-    from .metrics import _labels_and_probabilities
+    from .metrics.calibration import _labels_and_probabilities
 
     if isinstance(draws, bool) or not isinstance(draws, (int, np.integer)) or draws < 1:
         raise ValueError(f"draws must be a positive integer, got {draws!r}")

@@ -68,6 +68,7 @@ def test_wheel_holds_the_package_only_at_the_one_version(dist):
     packages = {name.split("/")[0] for name in names}
     assert packages == {"companion", f"choosing_loss_functions-{companion.__version__}.dist-info"}
     assert "companion/compare.py" in names and "companion/__main__.py" in names
+    assert {"companion/metrics/__init__.py", "companion/metrics/calibration.py"} <= set(names)
     entry_points = zipfile.ZipFile(wheel).read(f"choosing_loss_functions-{companion.__version__}.dist-info/entry_points.txt")
     assert b"companion = companion.__main__:main" in entry_points
 

@@ -1,0 +1,51 @@
+"""Scores that Keras 3 or scikit-learn do not provide in the form the book needs, by topic.
+
+* :mod:`companion.metrics.classification` -- accuracy by sign for {-1, +1} labels, the Bayes limit of
+  Gaussian classes, and scores for rare classes (recall at a precision, tuned thresholds, undoing class
+  weights)
+* :mod:`companion.metrics.regression` -- the within-tolerance rule of seed ``001``
+* :mod:`companion.metrics.calibration` -- reliability curves, expected calibration error, the Brier score and
+  temperature scaling
+* :mod:`companion.metrics.intervals` -- coverage and width of prediction intervals, crossed quantiles
+
+Every public function is also available here, as ``companion.metrics.<name>``, the import path the book has
+always used. The Keras metric functions (:func:`sign_accuracy`, :func:`within_tolerance`) take
+``(y_true, y_pred)`` and return one value per sample; the rest take NumPy arrays and return floats.
+Nothing heavier than NumPy is imported until a function needs it.
+"""
+
+from . import calibration, classification, intervals, regression
+from ._shapes import _align
+from .calibration import (ReliabilityCurve, brier_score, expected_calibration_error, fit_temperature,
+                          reliability_curve, scaled_probabilities)
+from .classification import (best_threshold, gaussian_bayes_accuracy, gaussian_posterior, imbalance_scores,
+                             recall_at_precision, sign_accuracy, undo_class_weight)
+from .intervals import interval_coverage, interval_width, quantile_crossings, rearrange_quantiles
+from .regression import within_tolerance
+
+# Modules added by the chapters on further tasks (one line each, alphabetical):
+
+__all__ = [
+    "ReliabilityCurve",
+    "best_threshold",
+    "brier_score",
+    "calibration",
+    "classification",
+    "expected_calibration_error",
+    "fit_temperature",
+    "gaussian_bayes_accuracy",
+    "gaussian_posterior",
+    "imbalance_scores",
+    "interval_coverage",
+    "interval_width",
+    "intervals",
+    "quantile_crossings",
+    "rearrange_quantiles",
+    "recall_at_precision",
+    "reliability_curve",
+    "regression",
+    "scaled_probabilities",
+    "sign_accuracy",
+    "undo_class_weight",
+    "within_tolerance",
+]
