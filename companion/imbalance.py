@@ -9,7 +9,8 @@ Thin, documented wrappers over the shipped implementations where one exists:
   ``model.fit(class_weight=...)`` minimises), so weighted replicates train side by side.
 - :func:`logit_adjusted_bce` is the logit-adjusted loss of Menon et al. (2021) for one
   logit; :func:`logit_adjust` is its post-hoc counterpart on a plain model's
-  probabilities.
+  probabilities. For k classes (a softmax output): :func:`class_weighted_cce`,
+  :func:`logit_adjusted_cce` and :func:`logit_adjust_multiclass`.
 - :func:`fold_splits` and :func:`out_of_fold_predictions` give every training sample a
   prediction from a model that did not see it (k-fold), trained through
   :func:`companion.runner.run_replicates`; :func:`tuned_threshold` then picks the threshold the
@@ -278,6 +279,210 @@ def logit_adjust(values, prior, tau=1.0, inverse=False):
     if np.any((v < 0) | (v > 1)):
         raise ValueError("values must be probabilities in [0, 1] (pass inverse=True for logits)")
     return expit(logit(v) - shift)
+
+
+# --- Many classes: class weights and logit adjustment for a softmax output (long-tailed classes).
+
+def class_weighted_cce(class_weight, from_logits=False):
+    """Return the categorical cross-entropy with class weights written into the loss, a Keras loss function.
+
+    Formula::
+
+        loss = w[y] * categorical_crossentropy(y, p),   w[y] = sum_c y_c w_c
+
+    for one-hot rows ``y``. Averaged over a batch, this is what
+    ``model.fit(class_weight={0: w_0, ..., k-1: w_k-1})`` minimises with Keras's
+    default reduction (the weighted sum divided by the batch size). Written into
+    the loss, the weighted model is an ordinary loss to the trainer, so
+    :func:`companion.runner.run_replicates` can train its replicates side by side;
+    :func:`class_weighted_bce` is the binary case.
+
+    Parameters
+    ----------
+    class_weight : dict
+        ``{0: w_0, ..., k-1: w_k-1}``, keys ``0..k-1``, weights positive and finite
+        (for instance :func:`companion.training.class_weights` of the training
+        labels, ``"balanced"``: ``w_c = n / (k n_c)``).
+    from_logits : bool, default=False
+        ``True`` for a linear output layer (``y_pred`` are logits).
+
+    Returns
+    -------
+    loss : callable
+        ``loss(y_true, y_pred)`` with one-hot ``y_true`` of shape (batch, k), one value
+        per sample; named ``"class_weighted_cce"``, with ``from_logits`` and
+        ``class_weight`` attributes.
+
+    Raises
+    ------
+    ValueError
+        For keys that are not ``0..k-1`` (k >= 2), or weights that are not positive
+        and finite.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loss = class_weighted_cce({0: 1.0, 1: 2.0, 2: 4.0})
+    >>> y = np.eye(3, dtype="float32")[[0, 2]]
+    >>> p = np.full((2, 3), 1 / 3, dtype="float32")
+    >>> np.asarray(loss(y, p), dtype="float64").round(3).tolist()  # log 3 and 4 log 3
+    [1.099, 4.394]
+    """
+    if not isinstance(class_weight, dict) or len(class_weight) < 2 \
+            or set(class_weight) != set(range(len(class_weight))):
+        raise ValueError(f"class_weight must be a dict {{0: w_0, ..., k-1: w_k-1}} with k >= 2, got {class_weight!r}")
+    weights = np.array([float(class_weight[c]) for c in range(len(class_weight))])
+    if not np.all(np.isfinite(weights) & (weights > 0)):
+        raise ValueError(f"class weights must be finite and positive, got {class_weight!r}")
+    from_logits = bool(from_logits)
+
+    def class_weighted_cce(y_true, y_pred):
+        import keras
+
+        y_pred = keras.ops.convert_to_tensor(y_pred)
+        y_true = keras.ops.cast(y_true, y_pred.dtype)
+        weight = keras.ops.sum(y_true * keras.ops.cast(weights, y_pred.dtype), axis=-1)
+        return weight * keras.losses.categorical_crossentropy(y_true, y_pred, from_logits=from_logits)
+
+    class_weighted_cce.from_logits = from_logits
+    class_weighted_cce.class_weight = {c: float(w) for c, w in enumerate(weights)}
+    return class_weighted_cce
+
+
+def _log_prior(prior, tau):
+    """``tau * log(prior)`` for a vector of class shares, checked."""
+    p = np.asarray(prior, dtype="float64") if not isinstance(prior, (str, bytes, dict)) else np.array([np.nan])
+    if p.ndim != 1 or p.size < 2 or not np.all(np.isfinite(p)) or np.any(p <= 0) or np.any(p >= 1) \
+            or abs(p.sum() - 1.0) > 1e-6:
+        raise ValueError(f"prior must be the training share of every class: a vector of k >= 2 numbers in (0, 1) "
+                         f"that sums to 1, got {prior!r}")
+    if isinstance(tau, bool) or not np.isscalar(tau) or not np.isfinite(float(tau)) or float(tau) < 0:
+        raise ValueError(f"tau must be a finite number >= 0, got {tau!r}")
+    return float(tau) * np.log(p / p.sum())
+
+
+def logit_adjusted_cce(prior, tau=1.0):
+    """Return the logit-adjusted categorical cross-entropy of Menon et al. (2021), a Keras loss function.
+
+    The model outputs ``k`` logits ``f`` (a linear output layer). The loss adds the
+    scaled log prior of every class before the softmax cross-entropy:
+
+    Formula::
+
+        loss = -log softmax(f + tau * log(prior))_y
+
+    Trained this way, ``f`` itself is the scorer for the *balanced* error at
+    ``tau = 1``: predict ``argmax f``. The probabilities for the training prior are
+    ``softmax(f + tau log prior)`` (:func:`logit_adjust_multiclass` with
+    ``inverse=True``). For ``k = 2`` it is :func:`logit_adjusted_bce` with
+    ``z = f_1 - f_0``.
+
+    Parameters
+    ----------
+    prior : array_like of shape (k,)
+        The training share of every class, each in (0, 1), summing to 1.
+    tau : float, default=1.0
+        The adjustment's scale, ``>= 0``; 0 gives the plain cross-entropy on logits.
+
+    Returns
+    -------
+    loss : callable
+        ``loss(y_true, logits)`` with one-hot ``y_true`` of shape (batch, k), one value
+        per sample; it has ``from_logits = True`` (so :func:`companion.runner.run_replicates`
+        gives the default MLP a linear output), ``prior`` and ``tau`` attributes, and
+        the name ``"logit_adjusted_cce"``.
+
+    Raises
+    ------
+    ValueError
+        For a prior that is not a vector of k >= 2 shares in (0, 1) summing to 1, or
+        a negative or non-finite tau.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> loss = logit_adjusted_cce(prior=[0.5, 0.3, 0.2])
+    >>> y, f = np.eye(3, dtype="float32")[[0, 2]], np.zeros((2, 3), dtype="float32")
+    >>> np.asarray(loss(y, f), dtype="float64").round(3).tolist()  # -log 0.5 and -log 0.2
+    [0.693, 1.609]
+    """
+    shift = _log_prior(prior, tau)
+
+    def logit_adjusted_cce(y_true, y_pred):
+        import keras
+
+        y_pred = keras.ops.convert_to_tensor(y_pred)
+        y_true = keras.ops.cast(y_true, y_pred.dtype)
+        return keras.losses.categorical_crossentropy(y_true, y_pred + keras.ops.cast(shift, y_pred.dtype),
+                                                     from_logits=True)
+
+    logit_adjusted_cce.from_logits = True
+    logit_adjusted_cce.prior = np.asarray(prior, dtype="float64") / np.sum(prior)
+    logit_adjusted_cce.tau = float(tau)
+    return logit_adjusted_cce
+
+
+def logit_adjust_multiclass(values, prior, tau=1.0, inverse=False):
+    """Adjust class probabilities or logits by the prior: post-hoc logit adjustment for k classes (Menon et al. 2021).
+
+    Formula::
+
+        forward:  q = softmax(log(p) - tau * log(prior))
+        inverse:  p = softmax(f + tau * log(prior))
+
+    along the last axis. The forward map turns a plain model's probabilities ``p``
+    into scores whose argmax is ``argmax_c p_c / prior_c ** tau``: at ``tau = 1`` the
+    Bayes rule for the balanced error when ``p`` is calibrated. ``tau = 0`` changes
+    nothing. The inverse map turns the logits ``f`` of a model trained with
+    :func:`logit_adjusted_cce` into probabilities for the training prior.
+    :func:`logit_adjust` is the binary case.
+
+    Parameters
+    ----------
+    values : array_like of shape (..., k)
+        Probabilities, rows in [0, 1] summing to 1 (forward; a zero probability stays
+        zero), or finite logits (inverse).
+    prior : array_like of shape (k,)
+        The training share of every class, each in (0, 1), summing to 1.
+    tau : float, default=1.0
+    inverse : bool, default=False
+
+    Returns
+    -------
+    prob : ndarray of float64, shape (..., k)
+        Rows that sum to 1.
+
+    Raises
+    ------
+    ValueError
+        For values that are not finite, probabilities outside [0, 1] or rows that do
+        not sum to 1, a last axis of another length than ``prior``, a bad prior or a
+        negative tau.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> q = logit_adjust_multiclass([[0.6, 0.3, 0.1]], prior=[0.6, 0.3, 0.1])
+    >>> q.round(3)  # p / prior is 1 for every class
+    array([[0.333, 0.333, 0.333]])
+    >>> logit_adjust_multiclass(np.zeros((1, 3)), prior=[0.5, 0.3, 0.2], inverse=True).round(3)
+    array([[0.5, 0.3, 0.2]])
+    """
+    from scipy.special import softmax
+
+    shift = _log_prior(prior, tau)
+    v = np.asarray(values, dtype="float64")
+    if v.ndim < 1 or v.shape[-1] != shift.size:
+        raise ValueError(f"values must have the k = {shift.size} classes of prior along their last axis, "
+                         f"got shape {v.shape}")
+    if not np.all(np.isfinite(v)):
+        raise ValueError("values must be finite")
+    if inverse:
+        return softmax(v + shift, axis=-1)
+    if np.any((v < 0) | (v > 1)) or np.any(np.abs(v.sum(axis=-1) - 1.0) > 1e-4):
+        raise ValueError("values must be probabilities: rows in [0, 1] that sum to 1 (pass inverse=True for logits)")
+    with np.errstate(divide="ignore"):
+        return softmax(np.log(v) - shift, axis=-1)
 
 
 def fold_splits(split, k=5, seed=0):

@@ -287,3 +287,121 @@ def test_expected_cost_rejects(args, match):
 
     with pytest.raises(ValueError, match=match):
         expected_cost(*args)
+
+
+# --- many classes: class_weighted_cce, logit_adjusted_cce, logit_adjust_multiclass
+
+def test_class_weighted_cce_is_keras_cce_with_sample_weights_and_the_focal_loss_at_gamma_0():
+    import keras
+
+    from companion.imbalance import class_weighted_cce
+
+    rng = np.random.default_rng(6)
+    labels = rng.integers(0, 4, size=64)
+    y = np.eye(4, dtype="float32")[labels]
+    logits = rng.normal(scale=2, size=(64, 4)).astype("float32")
+    w = {0: 0.4, 1: 1.0, 2: 2.5, 3: 6.0}
+    ours = np.asarray(class_weighted_cce(w, from_logits=True)(y, logits))
+    sample_weight = np.array([w[c] for c in labels])
+    reference = float(keras.losses.CategoricalCrossentropy(from_logits=True)(y, logits, sample_weight=sample_weight))
+    assert ours.shape == (64,)
+    assert float(np.mean(ours)) == pytest.approx(reference, rel=1e-5)
+    # Keras's focal loss with per-class alpha and gamma = 0 is the same weighted cross-entropy.
+    focal = keras.losses.CategoricalFocalCrossentropy(alpha=[w[c] for c in range(4)], gamma=0.0, from_logits=True,
+                                                      reduction=None)
+    np.testing.assert_allclose(ours, np.asarray(focal(y, logits)), rtol=1e-4, atol=1e-6)
+    probs = np.asarray(keras.ops.softmax(logits))
+    np.testing.assert_allclose(np.asarray(class_weighted_cce(w)(y, probs)), ours, rtol=1e-4, atol=1e-5)
+    loss = class_weighted_cce(w, from_logits=True)
+    assert loss.from_logits and loss.__name__ == "class_weighted_cce" and loss.class_weight == w
+
+
+@pytest.mark.parametrize("bad, match", [("balanced", "dict"), ({0: 1.0}, "k >= 2"), ({0: 1.0, 2: 1.0}, "dict"),
+                                        ({0: 1.0, 1: -1.0}, "positive"), ({0: 1.0, 1: np.nan}, "positive")])
+def test_class_weighted_cce_rejects(bad, match):
+    from companion.imbalance import class_weighted_cce
+
+    with pytest.raises(ValueError, match=match):
+        class_weighted_cce(bad)
+
+
+@pytest.mark.parametrize("tau", [0.0, 0.5, 1.0, 2.0])
+def test_logit_adjusted_cce_is_cce_on_shifted_logits(tau):
+    import keras
+
+    from companion.imbalance import logit_adjusted_cce
+
+    rng = np.random.default_rng(2)
+    prior = np.array([0.5, 0.25, 0.15, 0.1])
+    f = rng.normal(scale=3, size=(40, 4)).astype("float32")
+    y = np.eye(4, dtype="float32")[rng.integers(0, 4, size=40)]
+    ours = np.asarray(logit_adjusted_cce(prior, tau)(y, f))
+    # Hand computation: -log softmax(f + tau log pi)_y, in float64.
+    shifted = f.astype("float64") + tau * np.log(prior)
+    log_softmax = shifted - np.log(np.exp(shifted - shifted.max(1, keepdims=True)).sum(1, keepdims=True)) \
+        - shifted.max(1, keepdims=True)
+    np.testing.assert_allclose(ours, -(y * log_softmax).sum(1), rtol=1e-5, atol=1e-5)
+    if tau == 0.0:
+        plain = keras.losses.CategoricalCrossentropy(from_logits=True, reduction=None)(y, f)
+        np.testing.assert_allclose(ours, np.asarray(plain), rtol=1e-6, atol=1e-6)
+
+
+def test_logit_adjusted_cce_with_two_classes_is_logit_adjusted_bce():
+    from companion.imbalance import logit_adjusted_bce, logit_adjusted_cce
+
+    rng = np.random.default_rng(3)
+    f = rng.normal(scale=2, size=(30, 2)).astype("float32")
+    labels = rng.integers(0, 2, size=30)
+    binary = np.asarray(logit_adjusted_bce(0.2)(labels[:, None].astype("float32"), (f[:, 1] - f[:, 0])[:, None]))
+    multi = np.asarray(logit_adjusted_cce([0.8, 0.2])(np.eye(2, dtype="float32")[labels], f))
+    np.testing.assert_allclose(multi, binary, rtol=1e-5, atol=1e-5)
+
+
+def test_logit_adjusted_cce_is_a_loss_the_runner_trains_on_logits():
+    from companion.imbalance import logit_adjusted_cce
+    from companion.runner import Recipe
+
+    loss = logit_adjusted_cce([0.7, 0.2, 0.1], tau=0.5)
+    assert loss.from_logits and loss.__name__ == "logit_adjusted_cce" and loss.tau == 0.5
+    assert Recipe(loss).resolved("multiclass") == (None, "onehot")  # linear output, one-hot labels
+
+
+def test_logit_adjust_multiclass_forward_inverse_and_tau_0():
+    from companion.imbalance import logit_adjust_multiclass
+
+    rng = np.random.default_rng(4)
+    prior = np.array([0.6, 0.25, 0.1, 0.05])
+    p = rng.dirichlet(np.ones(4), size=200)
+    # tau = 0 changes nothing.
+    np.testing.assert_allclose(logit_adjust_multiclass(p, prior, tau=0.0), p, rtol=1e-12, atol=1e-15)
+    # Forward: proportional to p / prior^tau (hand computation), so its argmax is argmax p_c / prior_c.
+    for tau in (0.5, 1.0):
+        q = logit_adjust_multiclass(p, prior, tau=tau)
+        hand = p / prior ** tau
+        np.testing.assert_allclose(q, hand / hand.sum(1, keepdims=True), rtol=1e-10)
+        np.testing.assert_allclose(q.sum(1), 1.0)
+    np.testing.assert_array_equal(logit_adjust_multiclass(p, prior).argmax(1), (p / prior).argmax(1))
+    # Inverse: softmax(f + log prior); zero logits give the prior; a zero probability stays zero.
+    np.testing.assert_allclose(logit_adjust_multiclass(np.zeros((3, 4)), prior, inverse=True), np.tile(prior, (3, 1)))
+    f = rng.normal(size=(5, 4))
+    back = logit_adjust_multiclass(logit_adjust_multiclass(f, prior, inverse=True), prior)
+    e = np.exp(f - f.max(1, keepdims=True))
+    np.testing.assert_allclose(back, e / e.sum(1, keepdims=True), rtol=1e-10)
+    assert logit_adjust_multiclass([[0.0, 1.0, 0.0, 0.0]], prior)[0, 0] == 0.0
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"prior": [0.5, 0.6, -0.1]}, "prior"), ({"prior": [0.5, 0.4]}, "prior"), ({"prior": [1.0]}, "prior"),
+    ({"prior": [0.5, 0.5, 0.0]}, "prior"), ({"prior": [[0.5, 0.5]]}, "prior"), ({"prior": "uniform"}, "prior"),
+    ({"tau": -1.0}, "tau"), ({"tau": np.nan}, "tau"),
+    ({"values": [[0.5, 0.6, 0.1]]}, "sum to 1"), ({"values": [[1.2, -0.2, 0.0]]}, "probabilities"),
+    ({"values": [[0.5, 0.5]]}, "k = 3"), ({"values": [[np.nan, 0.5, 0.5]]}, "finite")])
+def test_logit_adjust_multiclass_and_logit_adjusted_cce_reject(kwargs, match):
+    from companion.imbalance import logit_adjust_multiclass, logit_adjusted_cce
+
+    args = {"values": [[0.2, 0.3, 0.5]], "prior": [0.5, 0.3, 0.2], "tau": 1.0, **kwargs}
+    with pytest.raises(ValueError, match=match):
+        logit_adjust_multiclass(**args)
+    if "values" not in kwargs:
+        with pytest.raises(ValueError, match=match):
+            logit_adjusted_cce(args["prior"], args["tau"])
