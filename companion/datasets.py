@@ -1813,3 +1813,308 @@ def skewed(n_samples=1000, n_train=500, seed=None):
     median = skewed_truth(X).median
     y = median * np.exp(SKEWED_SIGMA * rng.standard_normal(int(n_samples)))
     return _first_half(X.astype("float32"), y.astype("float32"), "regression", "skewed", int(n_train))
+
+
+def held_out_digits(held_out=(7, 8, 9), train_fraction=0.5, query_fraction=0.5, random_state=None, seed=None):
+    """Split scikit-learn's bundled digits by class: train on some digits, retrieve among the others.
+
+    For embeddings judged on classes the model never saw (retrieval, open-set
+    recognition): the training part holds only the *seen* digits, the test part only
+    the ``held_out`` digits. A stratified ``train_fraction`` of the seen digits' images
+    is the training set; a stratified ``query_fraction`` of the held-out digits' images
+    is the retrieval set (each of its images is a query against all the others, see
+    :func:`companion.metrics.retrieval.recall_at_k`). Every feature is standardized with
+    the mean and standard deviation of the training part (a pixel constant there keeps
+    scale 1), as in :func:`digits`.
+
+    Labels are renumbered so that the seen digits are ``0..n_seen-1`` and the held-out
+    digits ``n_seen..9``, each in increasing order: with the default
+    ``held_out=(7, 8, 9)`` every label is its digit. A classifier over the seen digits
+    then has ``n_seen`` outputs.
+
+    The images and the class partition are fixed; a replicate (``seed=r``) redraws
+    both subsamples with ``random_state=streams(r).split``.
+
+    Parameters
+    ----------
+    held_out : sequence of int, default=(7, 8, 9)
+        The digits kept out of training: at least two distinct digits in ``0..9``,
+        leaving at least two seen digits.
+    train_fraction : float, default=0.5
+        Share of each seen digit's images used for training, in (0, 1).
+    query_fraction : float, default=0.5
+        Share of each held-out digit's images in the retrieval set, in (0, 1).
+    random_state : int, optional
+        Seeds both stratified subsamples; ``None`` means 0. Not together with ``seed``.
+    seed : int, optional
+        Replicate number; ``None`` gives the draw of ``random_state``.
+
+    Returns
+    -------
+    split : Split
+        ``X_train`` of shape (n_train, 64) and ``y_train`` in ``0..n_seen-1``;
+        ``X_test`` of shape (n_query, 64) and ``y_test`` in ``n_seen..9``; features
+        float32, labels int64, ``task`` ``"multiclass"``, ``name`` ``"held_out_digits"``.
+
+    Raises
+    ------
+    ValueError
+        If ``held_out`` is not a set of at least two digits leaving two seen ones, a
+        fraction lies outside (0, 1) or leaves a held-out digit fewer than two images
+        (a query would have no match), or both ``seed`` and ``random_state`` are given.
+
+    Examples
+    --------
+    >>> from companion.datasets import held_out_digits
+    >>> split = held_out_digits()
+    >>> split.X_train.shape, split.X_test.shape
+    ((632, 64), (266, 64))
+    >>> sorted(set(split.y_train.tolist())), sorted(set(split.y_test.tolist()))
+    ([0, 1, 2, 3, 4, 5, 6], [7, 8, 9])
+    >>> sorted(set(held_out_digits(held_out=(0, 1)).y_test.tolist()))
+    [8, 9]
+    """
+    from sklearn.datasets import load_digits
+    from sklearn.model_selection import train_test_split
+
+    try:
+        digits_out = [int(d) for d in held_out]
+    except (TypeError, ValueError):
+        raise ValueError(f"held_out must be a sequence of digits 0..9, got {held_out!r}") from None
+    if (any(isinstance(d, (bool, np.bool_)) or int(d) != d for d in held_out) or len(set(digits_out)) != len(digits_out)
+            or not all(0 <= d <= 9 for d in digits_out) or not 2 <= len(digits_out) <= 8):
+        raise ValueError(f"held_out must be 2 to 8 distinct digits in 0..9 (leaving two seen), got {held_out!r}")
+    for name, value in (("train_fraction", train_fraction), ("query_fraction", query_fraction)):
+        if isinstance(value, bool) or not np.isscalar(value) or not 0.0 < float(value) < 1.0:
+            raise ValueError(f"{name} must be a number in (0, 1), got {value!r}")
+    random_state, replicate = _resolve(seed, random_state)
+    if replicate is not None:
+        random_state = replicate.split
+    X, y = load_digits(return_X_y=True)
+    seen = [d for d in range(10) if d not in digits_out]
+    order = np.empty(10, dtype=np.int64)
+    order[seen + sorted(digits_out)] = np.arange(10)  # seen digits first, then the held-out ones
+    out = np.isin(y, digits_out)
+    if int(float(train_fraction) * (~out).sum()) < len(seen):
+        raise ValueError(f"train_fraction={train_fraction} leaves a seen digit without training images")
+    if int(float(query_fraction) * out.sum()) < 2 * len(digits_out):
+        raise ValueError(f"query_fraction={query_fraction} leaves a held-out digit fewer than two images; "
+                         "each needs at least two, so that every query has a match")
+    X_train, _, y_train, _ = train_test_split(X[~out], y[~out], train_size=float(train_fraction),
+                                              stratify=y[~out], random_state=random_state)
+    X_test, _, y_test, _ = train_test_split(X[out], y[out], train_size=float(query_fraction),
+                                            stratify=y[out], random_state=random_state)
+    counts = np.bincount(y_test, minlength=10)[digits_out]
+    if counts.min() < 2:
+        raise ValueError(f"query_fraction={query_fraction} leaves a held-out digit {counts.min()} image(s); "
+                         "each needs at least two, so that every query has a match")
+    mean, std = X_train.mean(axis=0), X_train.std(axis=0)
+    std = np.where(std > 0, std, 1.0)
+
+    def scale(A):
+        return ((A - mean) / std).astype("float32")
+
+    return Split(scale(X_train), order[y_train], scale(X_test), order[y_test], task="multiclass",
+                 name="held_out_digits")
+
+
+# --- Ordinal targets (ordinal chapter): a latent score cut into ranks at known cut-points.
+
+ORDINAL_CUTS = {"equal": (-1.5, -0.5, 0.5, 1.5), "unequal": (-1.5, -1.0, -0.5, 1.5)}
+"""The cut-points of :func:`ordinal`'s two named spacings, on the latent scale (five ranks each)."""
+
+ORDINAL_NOISE = 0.3
+"""Scale of the logistic noise on :func:`ordinal`'s latent score (standard deviation ``0.3 * pi / sqrt(3)``)."""
+
+
+def ordinal_latent(X):
+    """Return the noise-free latent score of :func:`ordinal`'s problem.
+
+    Formula::
+
+        f(x) = x_0 + sin(2 x_1) + 0.5 x_2 x_3
+
+    Parameters
+    ----------
+    X : array_like of shape (n, 4)
+        Inputs.
+
+    Returns
+    -------
+    f : ndarray of shape (n,)
+
+    Raises
+    ------
+    ValueError
+        For ``X`` not of shape (n, 4).
+
+    Examples
+    --------
+    >>> from companion.datasets import ordinal_latent
+    >>> ordinal_latent([[1.0, 0.0, 2.0, 1.0]]).round(3).tolist()
+    [2.0]
+    """
+    X = np.asarray(X, dtype=np.float64)
+    if X.ndim != 2 or X.shape[1] != 4:
+        raise ValueError(f"X must have shape (n, 4), got shape {X.shape}")
+    return X[:, 0] + np.sin(2.0 * X[:, 1]) + 0.5 * X[:, 2] * X[:, 3]
+
+
+def ordinal(n_samples=1000, n_train=500, cuts="equal", random_state=None, seed=None):
+    """Generate an ordinal problem: a latent score cut into ranks at known cut-points.
+
+    Four standard normal inputs ``x``, a latent score ``y* = f(x) + 0.3 e`` with ``f``
+    from :func:`ordinal_latent` and ``e`` standard logistic noise, and the rank::
+
+        rank = number of cut-points c_k below y*        (0 .. K-1, K = len(cuts) + 1)
+
+    the model of a rating or a grade that reports a hidden quantity on a coarse scale
+    (McCullagh 1980). With logistic noise ``P(rank > k | x) = sigmoid((f(x) - c_k) / 0.3)``:
+    one score and ``K - 1`` thresholds, the cumulative-link (proportional-odds) model,
+    so the truth is known exactly.
+
+    ``cuts="equal"`` spaces the cut-points evenly, ``(-1.5, -0.5, 0.5, 1.5)``, so a step in
+    rank is a step of 1 on the latent scale everywhere; ``"unequal"``,
+    ``(-1.5, -1.0, -0.5, 1.5)``, packs three steps into one latent unit and leaves the
+    last step twice as wide (:data:`ORDINAL_CUTS`). An increasing sequence of at least
+    one cut-point may be given instead.
+
+    The latent function, the noise law and the cut-points are fixed; a replicate
+    (``seed=r``) redraws the inputs and the noise from ``streams(r).data``, the same for
+    every spacing, so the spacings of one replicate share their ``x`` and ``y*``.
+
+    Parameters
+    ----------
+    n_samples : int, default=1000
+        Total number of samples.
+    n_train : int, default=500
+        The first ``n_train`` samples form the training set, the rest the test set.
+    cuts : {"equal", "unequal"} or sequence of float, default="equal"
+        The cut-points, increasing.
+    random_state : int, optional
+        Determines the inputs and the noise. ``None`` means 0. Not together with ``seed``.
+    seed : int, optional
+        Replicate number; ``None`` gives the draw of ``random_state``.
+
+    Returns
+    -------
+    split : Split
+        ``X_train`` of shape (n_train, 4), float32; ``y_train`` of shape (n_train,), int64
+        ranks in ``0..K-1``; the same for the test set. ``task`` is ``"multiclass"``
+        (ranks are class indices, in order), ``name`` ``"ordinal, <cuts> spacing"``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown spacing, cut-points that do not increase, a bad ``n_train``, or
+        both ``seed`` and ``random_state``.
+
+    Examples
+    --------
+    >>> from companion.datasets import ordinal
+    >>> split = ordinal(seed=0)
+    >>> split.X_train.shape, split.n_classes, sorted(set(split.y_test.tolist()))
+    ((500, 4), 5, [0, 1, 2, 3, 4])
+    >>> bool((ordinal(seed=0, cuts="unequal").y_train >= split.y_train).all())  # lower cut-points
+    True
+    """
+    if isinstance(cuts, str):
+        if cuts not in ORDINAL_CUTS:
+            raise ValueError(f"cuts must be one of {sorted(ORDINAL_CUTS)} or increasing cut-points, got {cuts!r}")
+        name, cut_points = f"ordinal, {cuts} spacing", np.asarray(ORDINAL_CUTS[cuts])
+    else:
+        cut_points = np.asarray(cuts, dtype=np.float64)
+        if cut_points.ndim != 1 or cut_points.size < 1 or not np.all(np.isfinite(cut_points)) \
+                or np.any(np.diff(cut_points) <= 0):
+            raise ValueError(f"cuts must be a strictly increasing sequence of at least one finite number, got {cuts!r}")
+        name = "ordinal"
+    if int(n_samples) != n_samples or not 0 < int(n_train) < int(n_samples):
+        raise ValueError(f"n_train must be between 1 and n_samples - 1, got {n_train} of {n_samples}")
+    random_state, replicate = _resolve(seed, random_state)
+    rng = np.random.default_rng(random_state if replicate is None else replicate.data)
+    X = rng.standard_normal((int(n_samples), 4))
+    latent = ordinal_latent(X) + ORDINAL_NOISE * rng.logistic(size=int(n_samples))
+    ranks = (latent[:, None] > cut_points[None, :]).sum(axis=1).astype("int64")
+    return _first_half(X.astype("float32"), ranks, "multiclass", name, int(n_train))
+
+
+# --- Segmentation with a rare foreground (segmentation chapter).
+
+SEGMENTATION_NOISE = 0.35
+"""Standard deviation of the Gaussian pixel noise in :func:`segmentation_discs`."""
+
+
+def segmentation_discs(n_samples=300, n_train=200, size=16, seed=None):
+    """Generate small noisy images of bright discs, with masks of the discs: about 2 % foreground.
+
+    Each image is ``size`` x ``size`` pixels, black, with one or two bright discs
+    (intensity 1, the foreground of the mask) and zero to two dim decoy discs
+    (intensity 0.5, background), every disc of radius uniform in [0.8, 1.5]
+    pixels and centre uniform in [1.5, size - 2.5]; Gaussian noise of standard
+    deviation :data:`SEGMENTATION_NOISE` is added to every pixel. A pixel belongs
+    to a disc when its centre lies within the radius, so a disc covers 1 to 9
+    pixels and every image at least one foreground pixel. At ``size=16`` 2 to 3 %
+    of the pixels are foreground.
+
+    :class:`Split` holds tabular arrays, so images and masks come flattened, one
+    row per image in row-major order: reshape with
+    ``X.reshape(-1, size, size, 1)``; a model takes rows of ``size ** 2`` values
+    (a ``keras.layers.Reshape`` first layer).
+
+    Parameters
+    ----------
+    n_samples : int, default=300
+        Number of images.
+    n_train : int, default=200
+        The first ``n_train`` images form the training set, the rest the test set.
+    size : int, default=16
+        Height and width of the images, ``>= 8``.
+    seed : int, optional
+        Replicate number: ``seed=r`` draws new images from
+        ``numpy.random.default_rng(streams(r).data)``; ``None`` gives a fixed
+        illustration draw (``default_rng(0)``).
+
+    Returns
+    -------
+    split : Split
+        ``X_train`` of shape (n_train, size * size), float32 intensities;
+        ``y_train`` of shape (n_train, size * size), float32 masks in {0, 1};
+        the same for the test set. ``task`` is ``"binary"``, ``name`` is
+        ``"discs"``.
+
+    Raises
+    ------
+    ValueError
+        If ``size < 8``, or ``n_train`` leaves no training or no test image.
+
+    Examples
+    --------
+    >>> from companion.datasets import segmentation_discs
+    >>> split = segmentation_discs(seed=3)
+    >>> split.X_train.shape, split.y_test.shape
+    ((200, 256), (100, 256))
+    >>> 0.01 < split.y_train.mean() < 0.04
+    True
+    >>> split.X_train.reshape(-1, 16, 16, 1).shape
+    (200, 16, 16, 1)
+    """
+    size, n_samples, n_train = int(size), int(n_samples), int(n_train)
+    if size < 8:
+        raise ValueError(f"size must be at least 8 pixels, got {size}")
+    if not 0 < n_train < n_samples:
+        raise ValueError(f"n_train must be between 1 and n_samples - 1 = {n_samples - 1}, got {n_train}")
+    rng = np.random.default_rng(0 if seed is None else streams(seed).data)
+    rows, cols = np.mgrid[0:size, 0:size]
+    images = np.zeros((n_samples, size, size), "float32")
+    masks = np.zeros((n_samples, size, size), "float32")
+    for image, mask in zip(images, masks):
+        for intensity, count in ((1.0, rng.integers(1, 3)), (0.5, rng.integers(0, 3))):
+            for _ in range(count):
+                radius = rng.uniform(0.8, 1.5)
+                centre = rng.uniform(1.5, size - 2.5, size=2)
+                disc = (rows - centre[0]) ** 2 + (cols - centre[1]) ** 2 <= radius ** 2
+                image[disc] = np.maximum(image[disc], intensity)
+                if intensity == 1.0:
+                    mask[disc] = 1.0
+    images += rng.normal(0.0, SEGMENTATION_NOISE, images.shape).astype("float32")
+    return _first_half(images.reshape(n_samples, -1), masks.reshape(n_samples, -1), "binary", "discs", n_train)

@@ -1228,3 +1228,108 @@ def test_long_tailed_digits_refuses_bad_input():
         datasets.long_tailed_digits(ratio=0.5)
     with pytest.raises(ValueError, match="not both"):
         datasets.long_tailed_digits(ratio=10, seed=1, random_state=1)
+
+
+# held_out_digits: train on some digits, retrieve among the others
+
+
+def test_held_out_digits_keeps_the_held_out_classes_out_of_training():
+    from sklearn.datasets import load_digits
+
+    split = datasets.held_out_digits()
+    assert split.task == "multiclass" and split.n_features == 64 and split.name == "held_out_digits"
+    assert set(np.unique(split.y_train)) == set(range(7)) and set(np.unique(split.y_test)) == {7, 8, 9}
+    assert split.X_train.dtype == np.float32 and split.y_train.dtype == np.int64
+    # stratified halves: each digit keeps half of its images (to one row)
+    _, y = load_digits(return_X_y=True)
+    full = np.bincount(y, minlength=10)
+    got = np.bincount(np.concatenate([split.y_train, split.y_test]), minlength=10)
+    assert np.all(np.abs(got - full / 2) <= 1)
+    # training statistics: mean 0 and std 1 on the training part only
+    np.testing.assert_allclose(split.X_train.mean(axis=0), 0.0, atol=1e-5)
+    assert not np.allclose(split.X_test.mean(axis=0), 0.0, atol=0.05)
+
+
+def test_held_out_digits_rows_are_images_of_their_labels_digit():
+    from sklearn.datasets import load_digits
+
+    X, y = load_digits(return_X_y=True)
+    split = datasets.held_out_digits(held_out=(0, 3), random_state=4)
+    digit = np.array([1, 2, 4, 5, 6, 7, 8, 9, 0, 3])  # label -> digit: seen 1, 2, 4..9 first, then 0 and 3
+    assert set(digit[np.unique(split.y_train)]) == {1, 2, 4, 5, 6, 7, 8, 9}
+    assert set(digit[np.unique(split.y_test)]) == {0, 3}
+    # standardize the raw images with the whole seen pool (close to the training half's statistics); the mean
+    # image of each label must lie nearest to the mean image of its own digit among all ten
+    seen = X[~np.isin(y, [0, 3])]
+    std = np.where(seen.std(axis=0) > 0, seen.std(axis=0), 1.0)
+    centres = np.stack([((X[y == d] - seen.mean(axis=0)) / std).mean(axis=0) for d in range(10)])
+    for part_X, part_y in ((split.X_train, split.y_train), (split.X_test, split.y_test)):
+        for label in np.unique(part_y):
+            mean_image = part_X[part_y == label].mean(axis=0)
+            assert np.argmin(((centres - mean_image) ** 2).sum(axis=1)) == digit[label]
+
+
+def test_held_out_digits_replicates_redraw_both_subsamples_and_are_reproducible():
+    a, b, c = datasets.held_out_digits(seed=1), datasets.held_out_digits(seed=1), datasets.held_out_digits(seed=2)
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    np.testing.assert_array_equal(a.X_test, b.X_test)
+    assert not np.array_equal(a.X_train, c.X_train) and not np.array_equal(a.X_test, c.X_test)
+    assert not np.array_equal(a.X_train, datasets.held_out_digits().X_train)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [
+        ({"held_out": (7,)}, "2 to 8 distinct digits"),
+        ({"held_out": (7, 7)}, "2 to 8 distinct digits"),
+        ({"held_out": (7, 10)}, "2 to 8 distinct digits"),
+        ({"held_out": tuple(range(9))}, "2 to 8 distinct digits"),
+        ({"held_out": "ab"}, "sequence of digits"),
+        ({"train_fraction": 1.0}, "train_fraction must be a number in"),
+        ({"query_fraction": 0}, "query_fraction must be a number in"),
+        ({"query_fraction": 0.005}, "at least two"),
+        ({"query_fraction": 0.01}, "at least two"),
+        ({"train_fraction": 0.001}, "seen digit without training images"),
+        ({"seed": 1, "random_state": 1}, "either seed= .* or random_state="),
+    ],
+)
+def test_held_out_digits_rejects(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        datasets.held_out_digits(**kwargs)
+
+
+# --- segmentation_discs (segmentation chapter).
+
+
+def test_segmentation_discs_shapes_masks_and_foreground_fraction():
+    split = datasets.segmentation_discs(seed=5)
+    assert split.X_train.shape == split.y_train.shape == (200, 256)
+    assert split.X_test.shape == split.y_test.shape == (100, 256)
+    assert split.task == "binary" and split.X_train.dtype == np.float32
+    masks = np.concatenate([split.y_train, split.y_test])
+    assert set(np.unique(masks).tolist()) == {0.0, 1.0}
+    assert masks.sum(axis=1).min() >= 1  # every image has foreground
+    assert 0.015 < masks.mean() < 0.04
+    # Foreground pixels are the bright discs: intensity 1 plus noise, against 0 or 0.5 plus noise.
+    images = np.concatenate([split.X_train, split.X_test])
+    assert abs(images[masks == 1].mean() - 1.0) < 0.05
+    assert images[masks == 0].mean() < 0.1
+    bigger = datasets.segmentation_discs(n_samples=20, n_train=10, size=24, seed=5)
+    assert bigger.X_train.shape == (10, 576) and bigger.y_train.mean() < masks.mean()
+
+
+def test_segmentation_discs_replicates_redraw_and_repeat():
+    a, b = datasets.segmentation_discs(seed=1), datasets.segmentation_discs(seed=1)
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    np.testing.assert_array_equal(a.y_test, b.y_test)
+    assert not np.array_equal(a.y_train, datasets.segmentation_discs(seed=2).y_train)
+    assert not np.array_equal(a.y_train, datasets.segmentation_discs().y_train)
+
+
+def test_segmentation_discs_refuses_bad_sizes():
+    with pytest.raises(ValueError, match="size must be at least 8"):
+        datasets.segmentation_discs(size=4)
+    with pytest.raises(ValueError, match="n_train must be between 1 and n_samples - 1"):
+        datasets.segmentation_discs(n_samples=10, n_train=10)
+    with pytest.raises(ValueError, match="non-negative integer"):
+        datasets.segmentation_discs(seed=-1)
