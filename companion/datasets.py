@@ -2093,7 +2093,7 @@ def segmentation_discs(n_samples=300, n_train=200, size=16, seed=None):
     >>> split = segmentation_discs(seed=3)
     >>> split.X_train.shape, split.y_test.shape
     ((200, 256), (100, 256))
-    >>> 0.01 < split.y_train.mean() < 0.04
+    >>> bool(0.01 < split.y_train.mean() < 0.04)
     True
     >>> split.X_train.reshape(-1, 16, 16, 1).shape
     (200, 16, 16, 1)
