@@ -872,3 +872,102 @@ def quantile_mlp(n_features, n_quantiles=3, hidden=(25,), monotone=False, name=N
 
 
 __all__ += ["GaussianNLL", "MultiPinballLoss", "IncreasingColumns", "quantile_mlp"]
+
+
+def _concrete(x):
+    """``x`` as a NumPy array when its values are known (eager call), else ``None`` (inside a compiled step)."""
+    try:
+        return np.asarray(x)
+    except Exception:  # a symbolic tensor: its values exist only when the graph runs
+        return None
+
+
+@keras.saving.register_keras_serializable(package="companion")
+class TweedieDeviance(keras.losses.Loss):
+    """Compute the Tweedie deviance of a predicted positive mean: Poisson, compound Poisson-Gamma or Gamma.
+
+    The model outputs the conditional **mean** ``mu > 0`` itself (as for
+    ``keras.losses.Poisson``), so give it an output layer that keeps it positive:
+    ``activation="exponential"`` (the log link of a generalised linear model) or
+    ``"softplus"``. For every ``power`` the expected deviance is smallest at the true
+    conditional mean, so a model trained with it estimates the mean; ``power`` says how
+    fast the noise is assumed to grow with the mean (variance ``~ mu ** power``): 1 for
+    counts (Poisson), 2 for a constant relative spread (Gamma, as in a log-normal), in
+    between for positive amounts with exact zeros (compound Poisson-Gamma, insurance
+    claims). NumPy reference: :func:`companion.losses.tweedie_deviance`, whose mean is
+    scikit-learn's ``mean_tweedie_deviance``.
+
+    Formula, with ``mu = maximum(y_pred, EPSILON)`` and ``y = y_true``::
+
+        p = 1:      d = 2 * (y log(y / mu) - y + mu)
+        1 < p < 2:  d = 2 * (y**(2-p) / ((1-p)(2-p)) - y mu**(1-p) / (1-p) + mu**(2-p) / (2-p))
+        p = 2:      d = 2 * (log(mu / y) + y / mu - 1)
+        loss = mean(d, axis=-1)
+
+    Parameters
+    ----------
+    power : float, default=1.5
+        The Tweedie power, in [1, 2].
+    reduction : str, default="sum_over_batch_size"
+    name : str, default="tweedie_deviance"
+    dtype : str, optional
+
+    Raises
+    ------
+    ValueError
+        At construction, for ``power`` outside [1, 2]. When called eagerly (outside a
+        compiled training step, where values are known), for a negative target, or a
+        target of 0 with ``power=2`` (the Gamma deviance is infinite there). Inside a
+        compiled step such a target gives ``inf`` or ``NaN``; check the data first.
+
+    Notes
+    -----
+    ``y_pred`` is clipped below at ``keras.config.epsilon()`` (1e-7): a linear output
+    that goes negative gets the deviance of ``mu = 1e-7`` and no gradient, and stays
+    there. ``y_true`` of shape ``(n,)`` is aligned with ``y_pred`` of shape ``(n, 1)``,
+    never broadcast. ``get_config`` stores ``power``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.custom import TweedieDeviance
+    >>> loss = TweedieDeviance(power=2)
+    >>> round(float(loss(np.array([1.0, 4.0]), np.array([[2.0], [2.0]]))), 5)
+    0.5
+    >>> TweedieDeviance.from_config(TweedieDeviance(power=1.2).get_config()).power
+    1.2
+    """
+
+    def __init__(self, power=1.5, reduction="sum_over_batch_size", name="tweedie_deviance", dtype=None):
+        from .losses import _tweedie_power
+
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.power = _tweedie_power(power)
+
+    def call(self, y_true, y_pred):
+        _, y_true, y_pred = _align(y_true, y_pred, dtype=None)
+        y_true = ops.cast(y_true, y_pred.dtype)
+        values = _concrete(y_true)
+        if values is not None:
+            if np.any(values < 0):
+                raise ValueError(f"y_true must be >= 0 for the Tweedie deviance, got {values[values < 0].flat[0]:g}")
+            if self.power == 2.0 and np.any(values <= 0):
+                raise ValueError("y_true must be > 0 for the Gamma deviance (power=2), got 0; "
+                                 "targets with zeros need 1 <= power < 2")
+        mu = ops.maximum(y_pred, keras.config.epsilon())
+        y, p = y_true, self.power
+        if p == 1.0:
+            # y log(y / mu), 0 at y = 0 (the log of the clipped y is finite there)
+            d = 2.0 * (y * (ops.log(ops.maximum(y, keras.config.epsilon())) - ops.log(mu)) - y + mu)
+        elif p == 2.0:
+            d = 2.0 * (ops.log(mu / y) + y / mu - 1.0)
+        else:
+            d = 2.0 * (ops.power(y, 2.0 - p) / ((1.0 - p) * (2.0 - p))
+                       - y * ops.power(mu, 1.0 - p) / (1.0 - p) + ops.power(mu, 2.0 - p) / (2.0 - p))
+        return ops.mean(d, axis=-1)
+
+    def get_config(self):
+        return {**super().get_config(), "power": self.power}
+
+
+__all__ += ["TweedieDeviance"]

@@ -575,3 +575,61 @@ def test_quantile_mlp_monotone_model_save_and_reload_round_trip(tmp_path):
 def test_quantile_mlp_rejects_bad_arguments(kwargs):
     with pytest.raises(ValueError):
         quantile_mlp(**kwargs)
+
+
+# --- TweedieDeviance: the deviance of a predicted positive mean (skewed_targets chapter).
+
+from sklearn.metrics import mean_tweedie_deviance  # noqa: E402
+
+from companion.custom import TweedieDeviance  # noqa: E402
+from companion.losses import tweedie_deviance  # noqa: E402
+
+
+@pytest.mark.parametrize("power", [1.0, 1.2, 1.5, 1.9, 2.0])
+def test_tweedie_keras_matches_sklearn_and_the_reference(power):
+    rng = np.random.default_rng(int(power * 10))
+    y = rng.lognormal(0.5, 1.0, size=64)
+    if power < 2:
+        y[::5] = 0.0  # exact zeros: allowed below power 2
+    mu = rng.lognormal(0.5, 0.8, size=64)
+    loss = TweedieDeviance(power=power, dtype="float64")
+    expected = mean_tweedie_deviance(y, mu, power=power)
+    np.testing.assert_allclose(float(loss(y, mu[:, None])), expected, rtol=1e-10)
+    per_sample = np.asarray(TweedieDeviance(power=power, reduction=None, dtype="float64")(y[:, None], mu[:, None]))
+    np.testing.assert_allclose(per_sample, tweedie_deviance(y[:, None], mu[:, None], power=power), rtol=1e-10)
+    # float32: the terms of the 1 < p < 2 formula cancel at y = mu to a few float32 ulps
+    assert float(TweedieDeviance(power=power)(np.array([2.5]), np.array([[2.5]]))) == pytest.approx(0.0, abs=1e-5)
+
+
+def test_tweedie_keras_refuses_bad_power_and_bad_targets():
+    for power in (0.5, 2.5, np.nan, True):
+        with pytest.raises(ValueError, match=r"power must be a number in \[1, 2\]"):
+            TweedieDeviance(power=power)
+    with pytest.raises(ValueError, match="y_true must be >= 0"):
+        TweedieDeviance(power=1.5)(np.array([-1.0, 2.0]), np.array([[1.0], [1.0]]))
+    with pytest.raises(ValueError, match=r"y_true must be > 0 for the Gamma deviance \(power=2\)"):
+        TweedieDeviance(power=2)(np.array([0.0, 2.0]), np.array([[1.0], [1.0]]))
+    # Below power 2 a zero target is fine: the Poisson deviance of mu at y = 0 is 2 mu.
+    assert float(TweedieDeviance(power=1)(np.array([0.0]), np.array([[0.5]]))) == pytest.approx(1.0)
+
+
+def test_tweedie_gradient_is_zero_at_the_mean_and_trains_in_a_compiled_step():
+    # The expected deviance is smallest at the mean: its derivative in mu vanishes at mean(y).
+    y = tf.constant(np.random.default_rng(1).lognormal(0.0, 1.0, size=(200, 1)))
+    for power in (1.0, 1.5, 2.0):
+        mu = tf.Variable(tf.fill((200, 1), tf.reduce_mean(y)))
+        with tf.GradientTape() as tape:
+            value = TweedieDeviance(power=power, dtype="float64")(y, mu)
+        assert abs(float(tf.reduce_sum(tape.gradient(value, mu)))) < 1e-9
+    model = keras.Sequential([keras.Input((1,)), keras.layers.Dense(1, activation="exponential")])
+    model.compile(loss=TweedieDeviance(power=1.5), optimizer=keras.optimizers.SGD(0.01))
+    history = model.fit(np.ones((32, 1)), np.full((32,), 3.0), epochs=30, verbose=0)
+    assert history.history["loss"][-1] < history.history["loss"][0]
+
+
+def test_tweedie_saves_and_reloads_with_its_power(tmp_path):
+    model = keras.Sequential([keras.Input((2,)), keras.layers.Dense(1, activation="softplus")])
+    model.compile(loss=TweedieDeviance(power=1.3), optimizer="sgd")
+    model.save(tmp_path / "tweedie.keras")
+    reloaded = keras.saving.load_model(tmp_path / "tweedie.keras")
+    assert type(reloaded.loss) is TweedieDeviance and reloaded.loss.power == 1.3

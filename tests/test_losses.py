@@ -606,3 +606,46 @@ def test_pinball_mean_is_scikit_learns_mean_pinball_loss():
     y, q = rng.normal(size=300), rng.normal(size=300)
     for level in (0.1, 0.5, 0.9):
         assert np.mean(pinball(y, q, level)) == pytest.approx(mean_pinball_loss(y, q, alpha=level), rel=1e-12)
+
+
+# --- tweedie_deviance: the NumPy reference of companion.custom.TweedieDeviance (skewed_targets chapter).
+
+from sklearn.metrics import mean_tweedie_deviance  # noqa: E402
+
+from companion.losses import tweedie_deviance  # noqa: E402
+
+
+@pytest.mark.parametrize("power", [1.0, 1.3, 1.5, 1.8, 2.0])
+def test_tweedie_deviance_matches_sklearn(power):
+    rng = np.random.default_rng(7)
+    y = rng.gamma(2.0, 1.5, size=(40, 3))
+    if power < 2:
+        y[::4, 0] = 0.0
+    mu = rng.gamma(2.0, 1.5, size=(40, 3))
+    per_sample = tweedie_deviance(y, mu, power=power)
+    assert per_sample.shape == (40,)
+    np.testing.assert_allclose(per_sample.mean(), mean_tweedie_deviance(y.ravel(), mu.ravel(), power=power),
+                               rtol=1e-12)
+    assert tweedie_deviance(y[1], y[1], power=power) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_tweedie_deviance_hand_computed_cases():
+    assert tweedie_deviance([1.0, 4.0], [2.0, 2.0], power=2) == pytest.approx(0.5)  # 2(log2 - 1/2) and 2(1 - log2)
+    assert tweedie_deviance([0.0], [0.5], power=1) == pytest.approx(1.0)  # 2 mu at y = 0
+    # p = 1.5 at y = 0: 2 mu**0.5 / 0.5 = 4 sqrt(mu)
+    assert tweedie_deviance([0.0], [4.0], power=1.5) == pytest.approx(8.0)
+
+
+def test_tweedie_deviance_refuses_bad_input():
+    with pytest.raises(ValueError, match=r"power must be a number in \[1, 2\]"):
+        tweedie_deviance([1.0], [1.0], power=3)
+    with pytest.raises(ValueError, match=r"power must be a number in \[1, 2\]"):
+        tweedie_deviance([1.0], [1.0], power=0)
+    with pytest.raises(ValueError, match=r"y_true must be > 0 for the Gamma deviance \(power=2\)"):
+        tweedie_deviance([0.0, 1.0], [1.0, 1.0], power=2)
+    with pytest.raises(ValueError, match="y_true must be >= 0"):
+        tweedie_deviance([-0.5], [1.0], power=1.5)
+    with pytest.raises(ValueError, match="y_pred must be > 0"):
+        tweedie_deviance([1.0], [0.0], power=1.5)
+    with pytest.raises(ValueError, match="same shape"):
+        tweedie_deviance([1.0, 2.0], [1.0], power=1.5)
