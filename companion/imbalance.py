@@ -23,6 +23,8 @@ Thin, documented wrappers over the shipped implementations where one exists:
 
 import numpy as np
 
+from ._checks import numeric
+
 RESAMPLERS = ("over", "under", "smote")
 
 
@@ -669,8 +671,8 @@ def tuned_threshold(y_true, scores, folds, score="balanced_accuracy", thresholds
     """
     from sklearn.metrics import balanced_accuracy_score, f1_score
 
-    y = np.asarray(y_true)
-    s = np.asarray(scores, dtype="float64")
+    y = numeric(y_true, "y_true", dtype=None)
+    s = numeric(scores, "scores", labels=False)
     fold = np.asarray(folds)
     if y.ndim != 1 or s.shape != y.shape or fold.shape != y.shape:
         raise ValueError(f"y_true, scores and folds must have the same shape (n,), got {y.shape}, {s.shape}, "
@@ -766,8 +768,8 @@ def expected_cost(y_true, decisions, cost_fp, cost_fn):
     2.75
     """
     cost_threshold(cost_fp, cost_fn)  # checks the costs
-    y = np.asarray(y_true)
-    d = np.asarray(decisions)
+    y = numeric(y_true, "y_true", dtype=None)
+    d = numeric(decisions, "decisions", dtype=None, labels=False)
     if d.dtype == bool:
         d = d.astype("int64")
     if y.ndim != 1 or d.shape != y.shape or len(y) == 0:

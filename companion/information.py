@@ -22,6 +22,8 @@ import heapq
 
 import numpy as np
 
+from ._checks import numeric
+
 __all__ = ["ROW_SUM_TOLERANCE", "information_content", "entropy", "cross_entropy", "kl_divergence",
            "huffman_lengths"]
 
@@ -295,7 +297,7 @@ def _log_base(base):
 
 def _as_probabilities(x, name):
     """Return ``x`` as a float64 array after checking that it is non-empty, finite and non-negative."""
-    x = np.asarray(x, dtype=np.float64)
+    x = numeric(x, name, labels=False)
     if x.size == 0:
         raise ValueError(f"{name} is empty (shape {x.shape}); it needs at least one probability.")
     if not np.all(np.isfinite(x)):

@@ -9,11 +9,13 @@ maps and proper-score decompositions are in :mod:`companion.calibration`.
 
 import numpy as np
 
+from .._checks import numeric
+
 
 def _labels_and_probabilities(y_true, prob):
     """Check ``(y_true, prob)``; return integer labels, probabilities and whether they are binary."""
-    prob = np.asarray(prob, dtype="float64")
-    y = np.asarray(y_true)
+    prob = numeric(prob, "prob", labels=False)
+    y = numeric(y_true, "y_true", dtype=None)
     if prob.ndim == 2 and prob.shape[1] == 1:
         prob = prob[:, 0]
     if y.ndim == 2 and y.shape[1] == 1:

@@ -20,6 +20,7 @@ precision, balanced accuracy and log loss, from scikit-learn) and
 
 import numpy as np
 
+from .._checks import numeric
 from ._shapes import _align
 
 
@@ -184,8 +185,8 @@ def gaussian_bayes_accuracy(centers, cluster_std):
 
 def _binary_scores(y_true, scores, name="scores"):
     """Check 0/1 labels and one finite score per sample; accept scores of shape (n,) or (n, 1)."""
-    y = np.asarray(y_true)
-    s = np.asarray(scores, dtype=float)
+    y = numeric(y_true, "y_true", dtype=None)
+    s = numeric(scores, name, labels=False)
     if s.ndim == 2 and s.shape[1] == 1:
         s = s[:, 0]
     if y.ndim != 1 or s.ndim != 1 or len(y) != len(s):

@@ -8,6 +8,8 @@ conformal intervals themselves are built by :mod:`companion.intervals`.
 
 import numpy as np
 
+from .._checks import numeric
+
 
 def _interval(y, lower, upper):
     """Return ``y``, ``lower``, ``upper`` as finite float64 arrays of one shape, or raise ``ValueError``."""
@@ -16,7 +18,7 @@ def _interval(y, lower, upper):
         if value is None:
             arrays.append(None)
             continue
-        value = np.asarray(value, dtype=np.float64)
+        value = numeric(value, name, labels=False)
         if value.ndim != 1 or value.size == 0:
             raise ValueError(f"{name} must be a non-empty 1-D array (one value per sample), got shape {value.shape}")
         if not np.all(np.isfinite(value)):
