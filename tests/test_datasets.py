@@ -1333,3 +1333,58 @@ def test_segmentation_discs_refuses_bad_sizes():
         datasets.segmentation_discs(n_samples=10, n_train=10)
     with pytest.raises(ValueError, match="non-negative integer"):
         datasets.segmentation_discs(seed=-1)
+
+
+# --- ordinal: a latent score cut into ranks at known cut-points.
+
+def test_ordinal_ranks_count_the_cut_points_below_the_latent_score():
+    split = datasets.ordinal(seed=3)
+    assert split.task == "multiclass" and split.name == "ordinal, equal spacing"
+    assert split.X_train.shape == (500, 4) and split.X_train.dtype == np.float32
+    assert split.y_train.dtype == np.int64 and set(np.unique(split.y_test)) == {0, 1, 2, 3, 4}
+    # Recompute the latent score from the same stream, by hand.
+    rng = np.random.default_rng(datasets.streams(3).data)
+    X = rng.standard_normal((1000, 4))
+    latent = X[:, 0] + np.sin(2 * X[:, 1]) + 0.5 * X[:, 2] * X[:, 3] + 0.3 * rng.logistic(size=1000)
+    expected = np.searchsorted(np.array([-1.5, -0.5, 0.5, 1.5]), latent)  # cut-points strictly below
+    np.testing.assert_array_equal(np.concatenate([split.y_train, split.y_test]), expected)
+
+
+def test_ordinal_cumulative_probabilities_are_logistic_in_the_latent_score():
+    # P(rank > k | x) = sigmoid((f(x) - c_k) / 0.3): check at one x over many noise draws.
+    from scipy.special import expit
+
+    rng = np.random.default_rng(0)
+    f = float(datasets.ordinal_latent([[0.3, -0.2, 1.0, 0.5]])[0])
+    latent = f + datasets.ORDINAL_NOISE * rng.logistic(size=200_000)
+    cuts = np.array(datasets.ORDINAL_CUTS["unequal"])
+    observed = (latent[:, None] > cuts).mean(axis=0)
+    np.testing.assert_allclose(observed, expit((f - cuts) / datasets.ORDINAL_NOISE), atol=0.005)
+
+
+def test_ordinal_spacings_share_inputs_and_replicates_redraw_them():
+    equal, unequal = datasets.ordinal(seed=1), datasets.ordinal(seed=1, cuts="unequal")
+    np.testing.assert_array_equal(equal.X_train, unequal.X_train)
+    assert np.all(unequal.y_train >= equal.y_train) and np.any(unequal.y_train != equal.y_train)
+    assert not np.array_equal(equal.X_train, datasets.ordinal(seed=2).X_train)
+    np.testing.assert_array_equal(equal.y_test, datasets.ordinal(seed=1).y_test)
+    np.testing.assert_array_equal(datasets.ordinal().X_train, datasets.ordinal(random_state=0).X_train)
+    three = datasets.ordinal(cuts=[0.0, 1.0], seed=1)
+    assert three.n_classes == 3 and three.name == "ordinal"
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"cuts": "skewed"}, "cuts must be one of"),
+    ({"cuts": [1.0, 0.0]}, "strictly increasing"),
+    ({"cuts": []}, "strictly increasing"),
+    ({"n_train": 1000}, "n_train"),
+    ({"seed": 1, "random_state": 1}, "not both"),
+])
+def test_ordinal_refuses_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        datasets.ordinal(**kwargs)
+
+
+def test_ordinal_latent_refuses_other_shapes():
+    with pytest.raises(ValueError, match=r"shape \(n, 4\)"):
+        datasets.ordinal_latent(np.zeros((3, 2)))
