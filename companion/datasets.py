@@ -2118,3 +2118,204 @@ def segmentation_discs(n_samples=300, n_train=200, size=16, seed=None):
                     mask[disc] = 1.0
     images += rng.normal(0.0, SEGMENTATION_NOISE, images.shape).astype("float32")
     return _first_half(images.reshape(n_samples, -1), masks.reshape(n_samples, -1), "binary", "discs", n_train)
+
+
+SEQUENCE_PAD = 0
+"""The pad of the sequence generators: the pad tag of :func:`tagged_frames`, the blank and label pad of
+:func:`digit_frames` (Keras's CTC convention: class 0 is the blank and ends a label sequence)."""
+
+SEQUENCE_FEATURES = 8
+"""Features per frame in :func:`tagged_frames` and :func:`digit_frames`."""
+
+
+def _frame_centres(n_classes, salt):
+    """Fixed centres of the frames of each class: part of the problem, the same in every replicate."""
+    return 1.5 * np.random.default_rng(salt).standard_normal((n_classes, SEQUENCE_FEATURES))
+
+
+def _check_sizes(n_samples, n_train):
+    n_samples, n_train = int(n_samples), int(n_train)
+    if not 0 < n_train < n_samples:
+        raise ValueError(f"n_train must be between 1 and n_samples - 1 = {n_samples - 1}, got {n_train}")
+    return n_samples, n_train
+
+
+def tagged_frames(n_samples=600, n_train=300, max_length=20, min_length=4, n_tags=4, seed=None):
+    """Draw a sequence-labelling problem: variable-length sequences of noisy frames, one tag per frame, padded.
+
+    Each sequence has a length drawn uniformly from ``min_length..max_length``. Each
+    of its frames carries a tag drawn uniformly from ``1..n_tags`` and is that tag's
+    fixed centre (``1.5 * N(0, I)`` in 8 dimensions, the same in every replicate)
+    plus ``N(0, I)`` noise, so a tag can be read from its frame alone, with some
+    errors. The sequences are padded at the end to ``max_length`` frames: a pad
+    frame is all zeros and its tag is ``SEQUENCE_PAD`` (0). A model's output has a
+    class for the pad (``n_tags + 1`` classes); a loss that ignores class 0
+    (``keras.losses.SparseCategoricalCrossentropy(ignore_class=0)``) or a mask
+    (``keras.layers.Masking(mask_value=0.0)``) keeps the pads out of the loss.
+
+    Parameters
+    ----------
+    n_samples : int, default=600
+        Number of sequences.
+    n_train : int, default=300
+        The first ``n_train`` sequences form the training set, the rest the test set.
+    max_length : int, default=20
+        Padded length, ``>= min_length``.
+    min_length : int, default=4
+        Shortest sequence, ``>= 1``.
+    n_tags : int, default=4
+        Number of real tags, ``>= 2``.
+    seed : int, optional
+        Replicate number: ``seed=r`` draws new sequences from
+        ``numpy.random.default_rng(streams(r).data)``; ``None`` gives a fixed
+        illustration draw (``default_rng(0)``).
+
+    Returns
+    -------
+    split : Split
+        ``X_train`` of shape (n_train, max_length * 8), float32: the frames of a
+        sequence, flattened (``X.reshape(-1, max_length, 8)`` gives them back);
+        ``y_train`` of shape (n_train, max_length), int64 tags in ``0..n_tags``,
+        0 exactly at the pads; the same for the test set. ``task`` is
+        ``"multiclass"``, ``name`` is ``"tagged frames"``.
+
+    Raises
+    ------
+    ValueError
+        If the lengths or ``n_tags`` are out of range, or ``n_train`` leaves no
+        training or no test sequence.
+
+    Examples
+    --------
+    >>> from companion.datasets import tagged_frames
+    >>> split = tagged_frames(seed=3)
+    >>> split.X_train.shape, split.y_train.shape
+    ((300, 160), (300, 20))
+    >>> frames = split.X_train.reshape(-1, 20, 8)
+    >>> bool(((split.y_train == 0) == (frames == 0).all(axis=-1)).all())
+    True
+    """
+    n_samples, n_train = _check_sizes(n_samples, n_train)
+    max_length, min_length, n_tags = int(max_length), int(min_length), int(n_tags)
+    if not 1 <= min_length <= max_length:
+        raise ValueError(f"need 1 <= min_length <= max_length, got min_length={min_length}, max_length={max_length}")
+    if n_tags < 2:
+        raise ValueError(f"n_tags must be at least 2, got {n_tags}")
+    rng = np.random.default_rng(0 if seed is None else streams(seed).data)
+    lengths = rng.integers(min_length, max_length + 1, n_samples)
+    tags = rng.integers(1, n_tags + 1, (n_samples, max_length))
+    frames = _frame_centres(n_tags, 7)[tags - 1] + rng.standard_normal((n_samples, max_length, SEQUENCE_FEATURES))
+    pad = np.arange(max_length)[None, :] >= lengths[:, None]
+    tags[pad] = SEQUENCE_PAD
+    frames[pad] = 0.0
+    return _first_half(frames.reshape(n_samples, -1).astype("float32"), tags.astype("int64"), "multiclass",
+                       "tagged frames", n_train)
+
+
+DIGIT_FRAME_TARGETS = ("labels", "frames", "uniform")
+"""What :func:`digit_frames` returns as ``y``."""
+
+
+def digit_frames(targets="labels", n_samples=400, n_train=200, n_frames=16, n_digits=5, seed=None):
+    """Draw an alignment problem: short digit strings, each digit spread over a few noisy frames.
+
+    A clip has ``n_frames`` frames of 8 features. Its label is a string of 2 to 4
+    digits from ``1..n_digits``. The clip starts with 0 or 1 frame of silence; each
+    digit then lasts 2 or 3 frames and is preceded by 0 or 1 frame of silence (always
+    1 when it repeats the digit before it, as a pause separates "3 3"); silence fills
+    the rest of the clip. A digit's frame is its fixed centre (``1.5 * N(0, I)``, the
+    same in every replicate) plus ``N(0, I)`` noise; a silence frame is noise alone.
+    So the input (16 frames) is longer than the label (at most 4 digits), and where
+    each digit starts is not given by the label.
+
+    ``targets`` picks what ``y`` holds, for the same clips:
+
+    - ``"labels"``: the digit strings, padded at the end with 0, shape (n, 4): what
+      ``keras.losses.CTC`` takes (class 0 is its blank and never a digit).
+    - ``"frames"``: the true alignment, one target per frame, 0 for silence, shape
+      (n, n_frames): per-frame cross-entropy with a known alignment.
+    - ``"uniform"``: a guessed alignment, one target per frame: the digits (with a 0
+      between two equal ones) stretched evenly over the whole clip. What per-frame
+      cross-entropy can use when only the label is known.
+
+    Greedy CTC decoding of either frame target (merge repeats, drop the 0s) gives
+    back the digit string.
+
+    Parameters
+    ----------
+    targets : {"labels", "frames", "uniform"}, default="labels"
+    n_samples : int, default=400
+        Number of clips.
+    n_train : int, default=200
+        The first ``n_train`` clips form the training set, the rest the test set.
+    n_frames : int, default=16
+        Frames per clip, ``>= 16`` (the longest string fills 16).
+    n_digits : int, default=5
+        Number of digit classes, ``>= 2``; a model's output has ``n_digits + 1``
+        classes (0 for the blank or silence).
+    seed : int, optional
+        Replicate number: ``seed=r`` draws new clips from
+        ``numpy.random.default_rng(streams(r).data)``; ``None`` gives a fixed
+        illustration draw (``default_rng(0)``). The clips depend on ``seed`` only,
+        never on ``targets``.
+
+    Returns
+    -------
+    split : Split
+        ``X_train`` of shape (n_train, n_frames * 8), float32: a clip's frames,
+        flattened (``X.reshape(-1, n_frames, 8)`` gives them back); ``y_train``
+        int64, as ``targets`` says; the same for the test set. ``task`` is
+        ``"multiclass"``, ``name`` is ``"digit frames"``.
+
+    Raises
+    ------
+    ValueError
+        For an unknown ``targets``, ``n_frames < 16``, ``n_digits < 2``, or an
+        ``n_train`` that leaves no training or no test clip.
+
+    Examples
+    --------
+    >>> from companion.datasets import digit_frames
+    >>> labels = digit_frames("labels", seed=3)
+    >>> labels.X_train.shape, labels.y_train.shape
+    ((200, 128), (200, 4))
+    >>> frames = digit_frames("frames", seed=3)
+    >>> bool((frames.X_train == labels.X_train).all()), frames.y_train.shape
+    (True, (200, 16))
+    >>> labels.y_train[0]
+    array([2, 1, 0, 0])
+    >>> frames.y_train[0]
+    array([0, 2, 2, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0])
+    """
+    if targets not in DIGIT_FRAME_TARGETS:
+        raise ValueError(f"targets must be one of {DIGIT_FRAME_TARGETS}, got {targets!r}")
+    n_samples, n_train = _check_sizes(n_samples, n_train)
+    n_frames, n_digits = int(n_frames), int(n_digits)
+    if n_frames < 16:
+        raise ValueError(f"n_frames must be at least 16 (the longest digit string fills 16), got {n_frames}")
+    if n_digits < 2:
+        raise ValueError(f"n_digits must be at least 2, got {n_digits}")
+    rng = np.random.default_rng(0 if seed is None else streams(seed).data)
+    labels = np.zeros((n_samples, 4), "int64")
+    frames = np.zeros((n_samples, n_frames), "int64")
+    uniform = np.zeros((n_samples, n_frames), "int64")
+    for i in range(n_samples):
+        digits = rng.integers(1, n_digits + 1, rng.integers(2, 5))
+        labels[i, :len(digits)] = digits
+        t = int(rng.integers(0, 2))
+        units = []
+        for j, digit in enumerate(digits):
+            repeat = j > 0 and digit == digits[j - 1]
+            if j > 0:
+                t += int(rng.integers(1 if repeat else 0, 2))
+            if repeat:
+                units.append(SEQUENCE_PAD)
+            width = int(rng.integers(2, 4))
+            frames[i, t:t + width] = digit
+            t += width
+            units.append(digit)
+        uniform[i] = np.asarray(units)[(np.arange(n_frames) * len(units)) // n_frames]
+    centres = np.vstack([np.zeros((1, SEQUENCE_FEATURES)), _frame_centres(n_digits, 11)])
+    X = centres[frames] + rng.standard_normal((n_samples, n_frames, SEQUENCE_FEATURES))
+    y = {"labels": labels, "frames": frames, "uniform": uniform}[targets]
+    return _first_half(X.reshape(n_samples, -1).astype("float32"), y, "multiclass", "digit frames", n_train)

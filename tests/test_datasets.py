@@ -1388,3 +1388,105 @@ def test_ordinal_refuses_bad_input(kwargs, match):
 def test_ordinal_latent_refuses_other_shapes():
     with pytest.raises(ValueError, match=r"shape \(n, 4\)"):
         datasets.ordinal_latent(np.zeros((3, 2)))
+
+
+# --- tagged_frames and digit_frames (sequences chapter).
+
+
+def _collapse(row):
+    """Greedy CTC decoding of one row of frame targets: merge repeats, drop the 0s."""
+    return [int(v) for k, v in enumerate(row) if v != 0 and (k == 0 or row[k - 1] != v)]
+
+
+def _runs(row):
+    """(value, length) of each run of equal values in a row."""
+    starts = np.flatnonzero(np.r_[True, row[1:] != row[:-1]])
+    return [(int(row[a]), int(b - a)) for a, b in zip(starts, np.r_[starts[1:], len(row)])]
+
+
+def test_tagged_frames_pads_are_zero_frames_at_the_end_with_tag_zero():
+    split = datasets.tagged_frames(seed=4)
+    assert split.X_train.shape == (300, 160) and split.y_test.shape == (300, 20)
+    assert split.X_train.dtype == np.float32 and split.y_train.dtype == np.int64 and split.task == "multiclass"
+    for X, y in ((split.X_train, split.y_train), (split.X_test, split.y_test)):
+        frames = X.reshape(-1, 20, 8)
+        pad = y == datasets.SEQUENCE_PAD
+        np.testing.assert_array_equal(pad, (frames == 0).all(axis=-1))
+        assert (np.diff(pad.astype(int), axis=1) >= 0).all()  # once padded, padded to the end
+        lengths = (~pad).sum(axis=1)
+        assert lengths.min() >= 4 and lengths.max() <= 20
+        assert set(np.unique(y[~pad]).tolist()) == {1, 2, 3, 4}
+    # A frame is its tag's centre plus N(0, I): the class means sit near the centres, the noise has sd 1.
+    frames, y = split.X_train.reshape(-1, 20, 8), split.y_train
+    centres = np.array([frames[y == c].mean(axis=0) for c in (1, 2, 3, 4)])
+    np.testing.assert_allclose(centres, datasets._frame_centres(4, 7), atol=0.15)
+    assert abs(frames[y == 1].std(axis=0).mean() - 1.0) < 0.1
+    # Lengths are uniform on 4..20: about 12 real frames in 20.
+    assert 0.5 < (y != 0).mean() < 0.7
+
+
+def test_tagged_frames_replicates_redraw_and_repeat():
+    a, b = datasets.tagged_frames(seed=1), datasets.tagged_frames(seed=1)
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    np.testing.assert_array_equal(a.y_test, b.y_test)
+    assert not np.array_equal(a.y_train, datasets.tagged_frames(seed=2).y_train)
+    assert not np.array_equal(a.y_train, datasets.tagged_frames().y_train)
+    short = datasets.tagged_frames(n_samples=10, n_train=4, max_length=6, min_length=6, n_tags=2, seed=1)
+    assert short.y_train.shape == (4, 6) and (short.y_train != 0).all() and short.y_train.max() == 2
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"n_samples": 10, "n_train": 10}, "n_train must be between 1"),
+    ({"min_length": 0}, "min_length <= max_length"),
+    ({"min_length": 8, "max_length": 6}, "min_length <= max_length"),
+    ({"n_tags": 1}, "n_tags must be at least 2"),
+    ({"seed": -2}, "non-negative integer"),
+])
+def test_tagged_frames_refuses_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        datasets.tagged_frames(**kwargs)
+
+
+def test_digit_frames_targets_describe_the_same_clips():
+    labels, frames, uniform = (datasets.digit_frames(t, seed=6) for t in datasets.DIGIT_FRAME_TARGETS)
+    np.testing.assert_array_equal(labels.X_test, frames.X_test)
+    np.testing.assert_array_equal(labels.X_train, uniform.X_train)
+    assert labels.y_train.shape == (200, 4) and frames.y_train.shape == uniform.y_test.shape == (200, 16)
+    for part in ("y_train", "y_test"):
+        for lab, true_row, guess_row in zip(getattr(labels, part), getattr(frames, part), getattr(uniform, part)):
+            digits = [int(v) for v in lab if v != 0]
+            assert 2 <= len(digits) <= 4 and (lab[len(digits):] == 0).all()  # padded with 0 at the end only
+            assert _collapse(true_row) == digits and _collapse(guess_row) == digits
+            # Each digit lasts 2 or 3 frames in the true alignment.
+            runs = _runs(true_row)
+            assert {n for v, n in runs if v != 0} <= {2, 3}
+            # Silence before the first digit and between digits lasts 0 or 1 frame.
+            assert all(n == 1 for v, n in runs[:-1] if v == 0)
+            # The guessed alignment covers the whole clip: no silence at either end.
+            assert guess_row[0] == digits[0] and guess_row[-1] == digits[-1]
+    # Digit frames sit at their centres, silence frames at 0, with N(0, I) noise.
+    X, y = frames.X_train.reshape(-1, 16, 8), frames.y_train
+    np.testing.assert_allclose(X[y == 0].mean(axis=0), 0.0, atol=0.1)
+    np.testing.assert_allclose(X[y == 3].mean(axis=0), datasets._frame_centres(5, 11)[2], atol=0.15)
+
+
+def test_digit_frames_replicates_redraw_and_repeat():
+    a, b = datasets.digit_frames(seed=1), datasets.digit_frames(seed=1)
+    np.testing.assert_array_equal(a.X_train, b.X_train)
+    np.testing.assert_array_equal(a.y_train, b.y_train)
+    assert not np.array_equal(a.X_train, datasets.digit_frames(seed=2).X_train)
+    assert not np.array_equal(a.X_train, datasets.digit_frames().X_train)
+    longer = datasets.digit_frames("frames", n_samples=20, n_train=10, n_frames=24, n_digits=3, seed=1)
+    assert longer.y_train.shape == (10, 24) and (longer.y_train[:, 16:] == 0).all() and longer.y_train.max() <= 3
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"targets": "alignment"}, "targets must be one of"),
+    ({"n_frames": 12}, "n_frames must be at least 16"),
+    ({"n_digits": 1}, "n_digits must be at least 2"),
+    ({"n_samples": 5, "n_train": 0}, "n_train must be between 1"),
+    ({"seed": 1.5}, "non-negative integer"),
+])
+def test_digit_frames_refuses_bad_input(kwargs, match):
+    with pytest.raises(ValueError, match=match):
+        datasets.digit_frames(**kwargs)
