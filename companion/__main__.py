@@ -27,7 +27,10 @@ out) can change: two hidden layers, 200 epochs, a quarter of the rows held out::
     python -m companion compare --problem data.csv --target price --hidden 64,32 --epochs 200 --test-fraction 0.25
 
 Every run prints its recipe (model, optimiser, batch size, epochs, rows, scaling) under its first line,
-and adds it to every JSON record as ``"recipe"``.
+and adds it to every JSON record as ``"recipe"``. A built-in problem saved as a CSV gives the built-in
+problem's numbers once it gets the built-in recipe: scikit-learn's diabetes data as a CSV with
+``--hidden 10 --epochs 60`` trains the same runs as ``--problem diabetes``; with the CSV defaults the
+recipe line shows the larger model and the longer training that make its numbers differ.
 
 An imbalanced problem, scored by the area under the precision-recall curve, with the
 classes weighted in the loss::
