@@ -25,6 +25,7 @@ from .regression import within_tolerance
 
 # Modules added by the chapters on further tasks (one line each, alphabetical):
 from . import ordinal  # MAE on ranks, quadratic weighted kappa and accuracy of ordinal targets
+from . import retrieval  # recall@k of embeddings by nearest-neighbour search
 from . import segmentation  # IoU, Dice, pixel precision and recall of masks
 
 __all__ = [
