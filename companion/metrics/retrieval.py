@@ -131,7 +131,8 @@ def recall_at_k(embeddings, labels, k=1, *, gallery=None, gallery_labels=None, m
         np.fill_diagonal(match, False)
     orphans = ~match.any(axis=1)
     if orphans.any():
-        raise ValueError(f"the class {labels[orphans][0].tolist()!r} of query {np.flatnonzero(orphans)[0]} has no item in "
+        first = np.flatnonzero(orphans)[0]
+        raise ValueError(f"the class {labels[first].tolist()!r} of query {first} has no item in "
                          f"the gallery{' other than the query itself' if leave_one_out else ''}: "
                          "no neighbour could match it")
 
