@@ -73,6 +73,8 @@ class Recipe:
     labels : {"float", "01", "pm1", "onehot", "integer"}, optional
         Label format the loss is trained and scored on
         (:func:`companion.datasets.encode_labels`). Defaults as ``activation``.
+        ``"integer"`` labels of shape ``(n, steps)`` (a class index per step of a
+        sequence, or a label sequence for ``keras.losses.CTC``) are kept as they are.
     optimizer : callable, optional
         ``optimizer()`` returning a fresh Keras optimizer; by default
         :func:`companion.models.sgd` (learning rate 0.01, momentum 0.9).
@@ -485,6 +487,12 @@ def _encode(split, labels, k):
     from dataclasses import replace
 
     if split.task == "regression" or labels in (None, "float"):
+        return split
+    if labels == "integer" and np.ndim(split.y_train) == 2:  # a class index per position (sequences): kept
+        for part in (split.y_train, split.y_test):
+            if not np.issubdtype(np.asarray(part).dtype, np.integer) or np.any(np.asarray(part) < 0):
+                raise ValueError("'integer' labels of shape (n, steps) must be non-negative integers, "
+                                 f"one class index per step; got dtype {np.asarray(part).dtype}")
         return split
     return replace(split, y_train=encode_labels(split.y_train, labels, k), y_test=encode_labels(split.y_test, labels, k))
 

@@ -175,3 +175,28 @@ def test_every_seed_of_a_recipe_reuses_one_compiled_model():
     recipe = Recipe("binary_crossentropy", metrics=("accuracy", keras.metrics.AUC(name="auc")))
     run_replicates({"auc": recipe}, draw, seeds=3, epochs=1)  # AUC is no mean: one fit at a time
     assert len(runner._TEMPLATES) == before + 1
+
+
+def test_integer_labels_of_shape_n_steps_train_a_sequence_model_unchanged():
+    # A class index per step (sequence labelling) or a label sequence (CTC) keeps its shape (n, steps).
+    def draw_tags(seed):
+        rng = np.random.default_rng(seed)
+        X = rng.normal(size=(40, 6)).astype("float32")
+        y = (X > 0).astype("int64") + 1
+        y[:, 4:] = 0  # two pad steps
+        return Split(X[:30], y[:30], X[30:], y[30:], task="multiclass", name="tags")
+
+    def tagger(split):
+        inputs = keras.Input((6,))
+        hidden = keras.layers.Reshape((6, 1))(inputs)
+        return keras.Model(inputs, keras.layers.Dense(3)(hidden))
+
+    loss = keras.losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=0)
+    runs = run_replicates({"tags": Recipe(loss, model=tagger, labels="integer")}, draw_tags, seeds=2, epochs=2,
+                          predictions=True)
+    assert runs.outputs["tags"].shape == (2, 10, 6, 3)
+    assert runs.splits[0].y_train.shape == (30, 6) and np.isfinite(runs.scores("tags", "test_loss")).all()
+    with pytest.raises(ValueError, match="non-negative integers, one class index per step"):
+        run_replicates({"tags": Recipe(loss, model=tagger, labels="integer")},
+                       lambda s: (lambda d: Split(d.X_train, d.y_train - 1, d.X_test, d.y_test, "multiclass"))(
+                           draw_tags(s)), seeds=1, epochs=1)
