@@ -43,6 +43,23 @@ class Recalibration:
         ``{"temperature": T}``, ``{"slope": a, "intercept": b}`` (Platt:
         :math:`\\sigma(a z + b)`), or ``{"steps": m}`` (isotonic: the number of
         thresholds of the fitted step function).
+
+    Examples
+    --------
+    >>> from companion.calibration import Recalibration, fit_recalibration
+    >>> platt = fit_recalibration("platt", [-2.0, -1.0, -0.5, 0.5, 1.0, 2.0], [0, 0, 1, 0, 1, 1])
+    >>> isinstance(platt, Recalibration), platt.method, sorted(platt.params)
+    (True, 'platt', ['intercept', 'slope'])
+    >>> platt.apply([-1.0, 0.0, 3.0]).shape
+    (3,)
+
+    A temperature of 2 halves the logits before the sigmoid:
+
+    >>> halve = Recalibration("temperature", {"temperature": 2.0})
+    >>> halve
+    Recalibration('temperature', temperature=2)
+    >>> halve.apply([0.0, 2.0]).round(3)
+    array([0.5  , 0.731])
     """
 
     def __init__(self, method, params, model=None, clip=None):
@@ -205,7 +222,20 @@ def log_loss(y_true, prob):
 
 
 class BrierDecomposition(tuple):
-    """``(reliability, resolution, uncertainty, within_bin)``; see :func:`brier_decomposition`."""
+    """``(reliability, resolution, uncertainty, within_bin)``; see :func:`brier_decomposition`.
+
+    A tuple of four floats with a name for each, and :attr:`brier` their combination.
+
+    Examples
+    --------
+    >>> from companion.calibration import BrierDecomposition, brier_decomposition
+    >>> d = brier_decomposition([0, 1, 1, 1], [0.2, 0.2, 0.8, 0.8], n_bins=2, strategy="uniform")
+    >>> isinstance(d, BrierDecomposition), len(d)
+    (True, 4)
+    >>> round(d.reliability, 4), round(d.resolution, 4), round(d.uncertainty, 4), round(d.brier, 4)
+    (0.065, 0.0625, 0.1875, 0.19)
+    >>> reliability, resolution, uncertainty, within_bin = d  # unpacks as a tuple
+    """
 
     __slots__ = ()
 
