@@ -971,3 +971,170 @@ class TweedieDeviance(keras.losses.Loss):
 
 
 __all__ += ["TweedieDeviance"]
+
+
+# --- Ordinal targets (ordinal chapter): the cumulative-link (CORAL) loss and its output layer.
+
+@keras.saving.register_keras_serializable(package="companion")
+class CoralLoss(keras.losses.Loss):
+    """Compute the cumulative-link (CORAL) loss of integer ranks against ``K - 1`` cumulative logits.
+
+    An ordinal target ``y`` in ``0..K-1`` is split into ``K - 1`` binary questions, "is ``y > k``?",
+    ``k = 0..K-2``. The model outputs one logit ``z_k`` per question, and the loss is the sum of their
+    binary cross-entropies (Cao, Mirjalili & Raschka 2020, eq. 3, every task weighted 1). With
+    :class:`CoralLogits` as the output layer, ``z_k = g(x) + b_k``: one score and ``K - 1`` biases, the
+    proportional-odds model of McCullagh (1980), whose predicted ranks cannot contradict each other.
+
+    Formula, with ``t_k = [y_true > k]`` (:func:`companion.ordinal.cumulative_targets`)::
+
+        loss = sum_k [ max(z_k, 0) - t_k z_k + log(1 + exp(-|z_k|)) ]
+
+    the binary cross-entropy from logits written without overflow, summed over the thresholds.
+    :func:`companion.ordinal.coral_loss` is its NumPy reference.
+
+    Parameters
+    ----------
+    reduction : str, default="sum_over_batch_size"
+        How the per-sample losses are reduced, as for every Keras loss; ``None`` returns them.
+    name : str, default="coral"
+    dtype : str, optional
+        Computation dtype; defaults to Keras's float type (float32).
+
+    Notes
+    -----
+    ``y_true`` holds integer ranks, shape ``(batch,)`` or ``(batch, 1)``, as for
+    ``SparseCategoricalCrossentropy``; ``y_pred`` holds logits, shape ``(batch, K-1)``, so ``K`` is read
+    from it. Called eagerly (outside ``fit``) the loss checks the ranks and raises a ``ValueError`` for a
+    rank outside ``0..K-1`` or one that is not a whole number; inside a compiled graph the values
+    cannot be checked, so check the training labels once with :func:`companion.ordinal.check_ranks`.
+    Decode predictions with :func:`companion.ordinal.predicted_ranks` (the number of ``z_k > 0``).
+
+    The loss has no hyper-parameter; ``get_config`` stores its name and reduction, so
+    ``keras.saving.load_model`` restores it without ``custom_objects``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.custom import CoralLoss
+    >>> loss = CoralLoss(reduction=None)
+    >>> np.asarray(loss(np.array([0, 2]), np.zeros((2, 3)))).round(4)  # 3 log 2 each
+    array([2.0794, 2.0794], dtype=float32)
+    """
+
+    def __init__(self, reduction="sum_over_batch_size", name="coral", dtype=None):
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+
+    def call(self, y_true, y_pred):
+        y_pred = ops.convert_to_tensor(y_pred)
+        if len(y_pred.shape) < 2 or y_pred.shape[-1] is None or y_pred.shape[-1] < 1:
+            raise ValueError(f"y_pred must hold K-1 >= 1 cumulative logits per sample, shape (batch, K-1), "
+                             f"got shape {tuple(y_pred.shape)}")
+        thresholds = int(y_pred.shape[-1])
+        try:  # concrete values (an eager call): check them; symbolic ones (inside fit) cannot be read
+            values = np.asarray(y_true)
+        except Exception:  # noqa: BLE001 - a symbolic tensor refuses conversion in several ways
+            values = None
+        if values is not None and values.dtype != object:
+            from .ordinal import check_ranks
+
+            check_ranks(values, thresholds + 1, name="y_true")
+        y_true = ops.cast(y_true, y_pred.dtype)
+        if len(y_true.shape) == len(y_pred.shape):
+            if y_true.shape[-1] not in (1, None):
+                raise ValueError(f"y_true must hold one integer rank per sample, shape (batch,) or (batch, 1), "
+                                 f"got shape {tuple(y_true.shape)}; do not encode the ranks")
+            y_true = ops.squeeze(y_true, axis=-1)
+        levels = ops.arange(thresholds, dtype=y_pred.dtype)
+        t = ops.cast(ops.expand_dims(y_true, -1) > levels, y_pred.dtype)
+        z = y_pred
+        return ops.sum(ops.relu(z) - t * z + ops.log1p(ops.exp(-ops.abs(z))), axis=-1)
+
+
+@keras.saving.register_keras_serializable(package="companion")
+class CoralLogits(keras.layers.Layer):
+    """Map features to ``K - 1`` cumulative logits that share one weight vector: ``z_k = h . w + b_k``.
+
+    The output layer of CORAL (Cao, Mirjalili & Raschka 2020): a linear score with one weight vector
+    ``w`` and no bias of its own, plus one bias per threshold. Sharing ``w`` makes the thresholds
+    differ by constants only, the proportional-odds assumption; where the biases are ordered
+    (``b_0 >= b_1 >= ...``, which training reaches, Cao et al. Theorem 1) the cumulative
+    probabilities ``sigmoid(z_k)`` never increase with ``k``, so the predicted ranks are consistent.
+
+    Parameters
+    ----------
+    n_classes : int
+        ``K``, ``>= 2``; the layer outputs ``K - 1`` logits.
+    kernel_initializer : str, default="glorot_uniform"
+        Initializer of ``w`` (the Dense layer's default). The biases start at 0.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.custom import CoralLogits
+    >>> layer = CoralLogits(4)
+    >>> z = np.asarray(layer(np.ones((2, 3), dtype="float32")))
+    >>> z.shape, bool(np.allclose(z[:, 1:], z[:, :1]))  # biases start equal (at 0)
+    ((2, 3), True)
+    """
+
+    def __init__(self, n_classes, kernel_initializer="glorot_uniform", **kwargs):
+        super().__init__(**kwargs)
+        if isinstance(n_classes, bool) or not isinstance(n_classes, (int, np.integer)) or n_classes < 2:
+            raise ValueError(f"n_classes must be an integer >= 2, got {n_classes!r}")
+        self.n_classes = int(n_classes)
+        self.kernel_initializer = keras.initializers.get(kernel_initializer)
+
+    def build(self, input_shape):
+        self.kernel = self.add_weight(shape=(int(input_shape[-1]), 1), initializer=self.kernel_initializer,
+                                      name="kernel")
+        self.bias = self.add_weight(shape=(self.n_classes - 1,), initializer="zeros", name="bias")
+
+    def call(self, inputs):
+        return ops.matmul(inputs, self.kernel) + self.bias
+
+    def compute_output_shape(self, input_shape):
+        return (*input_shape[:-1], self.n_classes - 1)
+
+    def get_config(self):
+        return {**super().get_config(), "n_classes": self.n_classes,
+                "kernel_initializer": keras.initializers.serialize(self.kernel_initializer)}
+
+
+def coral_mlp(n_features, n_classes, hidden=(50,), name=None):
+    """Build an uncompiled CORAL network: ReLU hidden layers, then :class:`CoralLogits`.
+
+    The hidden layers are those of :func:`companion.models.mlp` (ReLU, He-uniform), so a CORAL
+    network and the book's MLP with the same ``hidden`` differ only in the output layer. Compile it
+    with :class:`CoralLoss`.
+
+    Parameters
+    ----------
+    n_features : int
+    n_classes : int
+        ``K``, ``>= 2``.
+    hidden : tuple of int, default=(50,)
+    name : str, optional
+
+    Returns
+    -------
+    model : keras.Sequential
+        Input (batch, n_features), output (batch, K-1) cumulative logits. Call
+        :func:`companion.training.set_seed` first for reproducible weights.
+
+    Examples
+    --------
+    >>> from companion.custom import coral_mlp
+    >>> coral_mlp(4, n_classes=5).output_shape
+    (None, 4)
+    """
+    if int(n_features) < 1:
+        raise ValueError(f"n_features must be positive, got {n_features}")
+    if any(int(h) < 1 for h in hidden):
+        raise ValueError(f"hidden layer sizes must be positive, got {tuple(hidden)}")
+    layers = [keras.Input(shape=(int(n_features),))]
+    layers += [keras.layers.Dense(int(h), activation="relu", kernel_initializer="he_uniform") for h in hidden]
+    layers.append(CoralLogits(n_classes))
+    return keras.Sequential(layers, name=name)
+
+
+__all__ += ["CoralLoss", "CoralLogits", "coral_mlp"]

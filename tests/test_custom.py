@@ -633,3 +633,74 @@ def test_tweedie_saves_and_reloads_with_its_power(tmp_path):
     model.save(tmp_path / "tweedie.keras")
     reloaded = keras.saving.load_model(tmp_path / "tweedie.keras")
     assert type(reloaded.loss) is TweedieDeviance and reloaded.loss.power == 1.3
+
+
+# --- CORAL: the cumulative-link loss and its output layer (ordinal chapter).
+
+from companion import ordinal as ordinal_helpers  # noqa: E402
+from companion.custom import CoralLogits, CoralLoss, coral_mlp  # noqa: E402
+
+
+def test_coral_loss_matches_the_numpy_reference_and_keras_binary_cross_entropy():
+    rng = np.random.default_rng(0)
+    z = rng.normal(scale=2, size=(40, 4)).astype("float32")
+    y = rng.integers(0, 5, size=40)
+    per_sample = np.asarray(CoralLoss(reduction=None)(y, z))
+    np.testing.assert_allclose(per_sample, ordinal_helpers.coral_loss(y, z), rtol=1e-5)
+    # Independently: Keras's own binary cross-entropy from logits on the cumulative targets, times K - 1.
+    t = ordinal_helpers.cumulative_targets(y, 5)
+    bce = keras.losses.binary_crossentropy(t, z, from_logits=True)
+    np.testing.assert_allclose(per_sample, 4 * np.asarray(bce), rtol=1e-5)
+    assert float(CoralLoss()(y[:, None], z)) == pytest.approx(per_sample.mean(), rel=1e-5)  # (n, 1) labels
+
+
+def test_coral_loss_with_two_ranks_is_the_binary_cross_entropy():
+    y, z = np.array([0, 1, 1]), np.array([[0.3], [-1.2], [2.0]], dtype="float32")
+    expected = keras.losses.BinaryCrossentropy(from_logits=True, reduction=None)(y[:, None].astype("float32"), z)
+    np.testing.assert_allclose(np.asarray(CoralLoss(reduction=None)(y, z)), np.asarray(expected), rtol=1e-6)
+
+
+@pytest.mark.parametrize("y_true, y_pred, match", [
+    (np.array([0, 5]), np.zeros((2, 4)), r"y_true must lie in 0\.\.4"),
+    (np.array([-1, 2]), np.zeros((2, 4)), r"y_true must lie in 0\.\.4"),
+    (np.array([0.0, 1.5]), np.zeros((2, 4)), "whole numbers"),
+    (np.array([0, 1]), np.zeros(2), r"shape \(batch, K-1\)"),
+    (np.array([[0, 1], [1, 0]]), np.zeros((2, 1)), "one integer rank per sample"),
+])
+def test_coral_loss_refuses_bad_ranks_and_shapes(y_true, y_pred, match):
+    with pytest.raises(ValueError, match=match):
+        CoralLoss()(y_true, y_pred)
+
+
+def test_coral_logits_share_one_weight_vector_and_refuse_k_below_2():
+    layer = CoralLogits(4)
+    h = np.random.default_rng(1).normal(size=(6, 3)).astype("float32")
+    layer(h)
+    layer.bias.assign(np.array([1.0, 0.0, -2.0], dtype="float32"))
+    z = np.asarray(layer(h))
+    score = h @ np.asarray(layer.kernel)
+    np.testing.assert_allclose(z, score + np.array([1.0, 0.0, -2.0]), rtol=1e-6)
+    assert np.all(np.diff(z, axis=1) <= 0)  # ordered biases: logits never increase with k
+    for bad in (1, 2.5, True):
+        with pytest.raises(ValueError, match="n_classes must be an integer >= 2"):
+            CoralLogits(bad)
+
+
+def test_coral_model_trains_and_saves_and_reloads_with_its_loss(tmp_path):
+    split = cp.datasets.ordinal(n_samples=600, n_train=400, seed=0)
+    cp.set_seed(0)
+    model = coral_mlp(split.n_features, n_classes=5, hidden=(16,))
+    model.compile(loss=CoralLoss(), optimizer=cp.sgd())
+    result = cp.fit(model, split, epochs=30)
+    assert result.history["loss"][-1] < result.history["loss"][0]
+    ranks = ordinal_helpers.predicted_ranks(model.predict(split.X_test, verbose=0), 5)
+    assert np.mean(np.abs(ranks - split.y_test)) < 0.8  # a constant rank 2 scores about 1.0
+    assert np.all(np.diff(np.asarray(model.layers[-1].bias)) < 0)  # trained biases come out ordered
+    path = tmp_path / "coral.keras"
+    model.save(path)
+    reloaded = keras.saving.load_model(path)  # no custom_objects: both classes are registered
+    assert isinstance(reloaded.loss, CoralLoss) and isinstance(reloaded.layers[-1], CoralLogits)
+    assert reloaded.layers[-1].n_classes == 5
+    np.testing.assert_allclose(reloaded.predict(split.X_test, verbose=0), model.predict(split.X_test, verbose=0),
+                               rtol=1e-6)
+    assert CoralLoss.from_config(CoralLoss(name="c").get_config()).name == "c"
