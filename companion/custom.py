@@ -973,6 +973,84 @@ class TweedieDeviance(keras.losses.Loss):
 __all__ += ["TweedieDeviance"]
 
 
+# --- Segmentation with a rare foreground (segmentation chapter).
+
+
+@keras.saving.register_keras_serializable(package="companion")
+class BinaryCrossentropyDice(keras.losses.Loss):
+    """Compute binary cross-entropy plus a weighted Dice loss: the sum often recommended for segmentation.
+
+    Formula::
+
+        loss = binary_crossentropy(y_true, y_pred) + dice_weight * dice(y_true, y_pred, axis)
+
+    with Keras's own ``keras.losses.binary_crossentropy`` (probabilities clipped at ``1e-7``),
+    averaged over each sample's pixels, and ``keras.losses.dice``. With ``axis=None`` (Keras's
+    default for ``Dice``) the Dice term is one number for the whole batch, added to every
+    sample's cross-entropy; ``axis=1`` (flattened images) or ``axis=(1, 2, 3)`` (images of
+    shape ``(h, w, 1)``) gives one Dice per image.
+
+    Parameters
+    ----------
+    dice_weight : float, default=1.0
+        Weight of the Dice term, ``>= 0``; 0 gives the cross-entropy alone.
+    axis : int, tuple of int or None, default=None
+        Axes the Dice term sums over, as for ``keras.losses.Dice``.
+    reduction : str, default="sum_over_batch_size"
+    name : str, default="binary_crossentropy_dice"
+    dtype : str, optional
+
+    Notes
+    -----
+    ``y_pred`` holds probabilities (a sigmoid output). A plain function
+    ``lambda y, p: keras.losses.binary_crossentropy(y, p) + keras.losses.dice(y, p)`` trains
+    the same model; this class also stores ``dice_weight`` and ``axis`` in ``get_config``,
+    so ``keras.saving.load_model`` restores the loss without ``custom_objects``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import keras
+    >>> from companion.custom import BinaryCrossentropyDice
+    >>> y_true = np.array([[0.0, 1.0, 0.0, 0.0], [0.0, 0.0, 1.0, 0.0]])
+    >>> y_pred = np.array([[0.1, 0.8, 0.1, 0.1], [0.2, 0.1, 0.6, 0.1]])
+    >>> both = float(BinaryCrossentropyDice()(y_true, y_pred))
+    >>> parts = float(keras.losses.BinaryCrossentropy()(y_true, y_pred) + keras.losses.Dice()(y_true, y_pred))
+    >>> bool(abs(both - parts) < 1e-6)
+    True
+    >>> BinaryCrossentropyDice.from_config(BinaryCrossentropyDice(axis=(1, 2, 3)).get_config()).axis
+    (1, 2, 3)
+    """
+
+    def __init__(self, dice_weight=1.0, axis=None, reduction="sum_over_batch_size", name="binary_crossentropy_dice",
+                 dtype=None):
+        if (isinstance(dice_weight, bool) or not isinstance(dice_weight, (int, float, np.integer, np.floating))
+                or not np.isfinite(dice_weight) or dice_weight < 0):
+            raise ValueError(f"dice_weight must be a finite number >= 0, got {dice_weight!r}")
+        if isinstance(axis, list):
+            axis = tuple(axis)  # get_config's JSON round trip turns the tuple into a list
+        if axis is not None and not (isinstance(axis, int) or isinstance(axis, tuple)
+                                     and all(isinstance(a, int) for a in axis)):
+            raise ValueError(f"axis must be None, an int or a tuple of ints, got {axis!r}")
+        super().__init__(name=name, reduction=reduction, dtype=dtype)
+        self.dice_weight = float(dice_weight)
+        self.axis = axis
+
+    def call(self, y_true, y_pred):
+        y_pred = ops.convert_to_tensor(y_pred)
+        y_true = ops.cast(y_true, y_pred.dtype)
+        bce = keras.losses.binary_crossentropy(y_true, y_pred)  # averaged over the last axis
+        if len(bce.shape) > 1:  # images (n, h, w, 1): one cross-entropy per image, to add to its Dice
+            bce = ops.mean(bce, axis=tuple(range(1, len(bce.shape))))
+        return bce + self.dice_weight * keras.losses.dice(y_true, y_pred, axis=self.axis)
+
+    def get_config(self):
+        return {**super().get_config(), "dice_weight": self.dice_weight, "axis": self.axis}
+
+
+__all__ += ["BinaryCrossentropyDice"]
+
+
 # --- Ordinal targets (ordinal chapter): the cumulative-link (CORAL) loss and its output layer.
 
 @keras.saving.register_keras_serializable(package="companion")

@@ -635,6 +635,50 @@ def test_tweedie_saves_and_reloads_with_its_power(tmp_path):
     assert type(reloaded.loss) is TweedieDeviance and reloaded.loss.power == 1.3
 
 
+# --- BinaryCrossentropyDice (segmentation chapter).
+
+
+def test_bce_dice_is_kerass_bce_plus_weighted_dice():
+    from companion.custom import BinaryCrossentropyDice
+
+    rng = np.random.default_rng(0)
+    y_true = (rng.random((4, 6, 6, 1)) < 0.1).astype("float32")
+    y_pred = rng.uniform(0.01, 0.99, (4, 6, 6, 1)).astype("float32")
+    bce = float(keras.losses.BinaryCrossentropy()(y_true, y_pred))
+    for axis in (None, (1, 2, 3)):
+        dice = float(keras.losses.Dice(axis=axis)(y_true, y_pred))
+        for weight in (0.0, 1.0, 2.5):
+            loss = BinaryCrossentropyDice(dice_weight=weight, axis=axis)
+            assert float(loss(y_true, y_pred)) == pytest.approx(bce + weight * dice, rel=1e-5)
+    # Per image (axis over the pixels) differs from the whole-batch Dice of the default.
+    assert float(BinaryCrossentropyDice(axis=(1, 2, 3))(y_true, y_pred)) != pytest.approx(
+        float(BinaryCrossentropyDice()(y_true, y_pred)), rel=1e-4)
+
+
+def test_bce_dice_refuses_bad_settings():
+    from companion.custom import BinaryCrossentropyDice
+
+    with pytest.raises(ValueError, match="dice_weight must be a finite number >= 0"):
+        BinaryCrossentropyDice(dice_weight=-1)
+    with pytest.raises(ValueError, match="axis must be None, an int or a tuple of ints"):
+        BinaryCrossentropyDice(axis="pixels")
+
+
+def test_bce_dice_model_save_and_reload_round_trip(tmp_path):
+    from companion.custom import BinaryCrossentropyDice
+
+    model = keras.Sequential([keras.Input((6, 6, 1)), keras.layers.Conv2D(1, 3, padding="same", activation="sigmoid")])
+    model.compile(loss=BinaryCrossentropyDice(dice_weight=0.5, axis=(1, 2, 3)), optimizer="sgd")
+    path = tmp_path / "bce_dice.keras"
+    model.save(path)
+    reloaded = keras.saving.load_model(path)  # no custom_objects: the class is registered
+    assert isinstance(reloaded.loss, BinaryCrossentropyDice)
+    assert reloaded.loss.dice_weight == 0.5 and reloaded.loss.axis == (1, 2, 3)
+    x = np.random.default_rng(1).normal(size=(3, 6, 6, 1)).astype("float32")
+    y = (x > 1).astype("float32")
+    assert float(reloaded.evaluate(x, y, verbose=0)) == pytest.approx(float(model.evaluate(x, y, verbose=0)), rel=1e-6)
+
+
 # --- CORAL: the cumulative-link loss and its output layer (ordinal chapter).
 
 from companion import ordinal as ordinal_helpers  # noqa: E402
