@@ -49,6 +49,15 @@ class LossSpec:
         Label format, see :func:`companion.datasets.encode_labels`.
     metric : str
         The metric the loss is scored by: a Keras metric name or ``"sign_accuracy"``.
+
+    Examples
+    --------
+    >>> from companion.compare import LOSS_SPECS, LossSpec
+    >>> spec = LOSS_SPECS["hinge"]
+    >>> spec.task, spec.activation, spec.labels, spec.metric
+    ('binary', 'tanh', 'pm1', 'sign_accuracy')
+    >>> LossSpec("binary", "sigmoid", "01", "accuracy") == LOSS_SPECS["binary_crossentropy"]
+    True
     """
 
     task: str
@@ -160,6 +169,21 @@ class Problem:
         One line about how the data were read (a CSV's dropped rows and encoded columns).
     scaling : str
         How the features and a regression target are scaled, in words (:meth:`recipe`).
+
+    Examples
+    --------
+    A problem of one fixed split (:func:`get_problem` returns the built-in ones):
+
+    >>> import numpy as np
+    >>> from companion.compare import Problem
+    >>> from companion.datasets import Split
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    >>> split = Split(X, np.array([1, 1, 0, 0]), X, np.array([1, 1, 0, 0]), "binary", "xor")
+    >>> problem = Problem(split, hidden=(3,), epochs=1)
+    >>> problem.name, problem.task, problem.sampler is None
+    ('xor', 'binary', True)
+    >>> problem.recipe()["model"]
+    'MLP 2-3-1, ReLU hidden units, He-uniform initial weights'
     """
 
     split: object
@@ -349,7 +373,16 @@ def get_problem(name, target=None, task=None, test_fraction=None):
 
 
 def default_losses(task):
-    """Return the losses that apply to ``task`` by default, in the book's order (the seed's losses)."""
+    """Return the losses that apply to ``task`` by default, in the book's order (the seed's losses).
+
+    Examples
+    --------
+    >>> from companion.compare import default_losses
+    >>> default_losses("binary")
+    ['binary_crossentropy', 'hinge', 'squared_hinge']
+    >>> len(default_losses("regression")), len(default_losses("multiclass"))
+    (6, 3)
+    """
     extra = ("mean_absolute_percentage_error", "binary_focal_crossentropy")
     return [name for name, spec in LOSS_SPECS.items() if spec.task == task and name not in extra]
 
@@ -386,7 +419,20 @@ def metric_of(problem, loss):
 
 
 def encoded_split(problem, loss):
-    """Return the problem's split with labels in the format ``loss`` expects."""
+    """Return the problem's split with labels in the format ``loss`` expects.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.compare import Problem, encoded_split
+    >>> from companion.datasets import Split
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    >>> problem = Problem(Split(X, np.array([1, 1, 0, 0]), X, np.array([1, 1, 0, 0]), "binary", "xor"))
+    >>> encoded_split(problem, "hinge").y_train  # hinge losses take -1/+1 labels
+    array([ 1.,  1., -1., -1.], dtype=float32)
+    >>> encoded_split(problem, "binary_crossentropy").y_test
+    array([1., 1., 0., 0.], dtype=float32)
+    """
     _, spec = loss_spec(loss, problem.task)
     split = problem.split
     k = split.n_classes
@@ -414,6 +460,17 @@ def build_model(problem, loss, metrics=None, optimizer=None):
     -------
     model : keras.Model
         Compiled, with weights drawn from the current global seed.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.compare import Problem, build_model
+    >>> from companion.datasets import Split
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    >>> problem = Problem(Split(X, np.array([1, 1, 0, 0]), X, np.array([1, 1, 0, 0]), "binary", "xor"), hidden=(3,))
+    >>> model = build_model(problem, "hinge")
+    >>> [layer.units for layer in model.layers], model.layers[-1].activation.__name__, model.loss
+    ([3, 1], 'tanh', 'hinge')
     """
     name, spec = loss_spec(loss, problem.task)
     outputs = problem.split.n_classes if problem.task == "multiclass" else 1
@@ -449,6 +506,20 @@ def run(problem, loss, seed, epochs=None, metrics=None, build=None, fast=True, c
     Returns
     -------
     result : FitResult
+
+    Examples
+    --------
+    One epoch on four points:
+
+    >>> import numpy as np
+    >>> from companion.compare import Problem, run
+    >>> from companion.datasets import Split
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    >>> problem = Problem(Split(X, np.array([1, 1, 0, 0]), X, np.array([1, 1, 0, 0]), "binary", "xor"), hidden=(3,),
+    ...                   epochs=1)
+    >>> result = run(problem, "hinge", seed=0)
+    >>> result.epochs, sorted(result.test)
+    (1, ['loss', 'sign_accuracy'])
     """
     if isinstance(problem, str):
         problem = get_problem(problem)
@@ -505,6 +576,26 @@ class Comparison:
     runs : companion.runner.Replicates
         Every score of every replicate (one row per loss and replicate).
     problem : Problem
+
+    Examples
+    --------
+    :func:`compare_losses` returns one; here one is built by hand from three replicates' test scores:
+
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from companion.compare import Comparison
+    >>> from companion.training import FitResult
+    >>> scores = {"binary_crossentropy": [0.84, 0.85, 0.83], "hinge": [0.80, 0.82, 0.81]}
+    >>> metric = {"binary_crossentropy": "accuracy", "hinge": "sign_accuracy"}
+    >>> results = {loss: [FitResult({"loss": np.zeros(1)}, {}, {metric[loss]: s}) for s in scores[loss]]
+    ...            for loss in scores}
+    >>> cmp = Comparison(pd.DataFrame({"loss": list(scores), "metric": list(metric.values())}), results, (0, 1, 2))
+    >>> cmp.scores("hinge")
+    array([0.8 , 0.82, 0.81])
+    >>> print(cmp.paired("binary_crossentropy", "hinge"))
+    +0.03 (95% CI +0.01 to +0.05), paired t-test p = 0.04, 3 seeds
+    >>> [(row["loss"], row["n"], row["share_better"]) for row in cmp.differences()]
+    [('hinge', 3, 0.0)]
     """
 
     table: object
