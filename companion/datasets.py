@@ -41,6 +41,20 @@ class Split:
     y_test : ndarray of shape (n_test,)
     task : {"regression", "binary", "multiclass"}
     name : str
+
+    Raises
+    ------
+    ValueError
+        For an unknown task, an empty part, or arrays whose shapes do not fit together.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from companion.datasets import Split
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    >>> split = Split(X[:3], np.array([0, 2, 1]), X[3:], np.array([1]), "multiclass", "tiny")
+    >>> split.n_features, split.n_classes, split.X_test.shape
+    (2, 3, (1, 2))
     """
 
     X_train: np.ndarray
@@ -85,7 +99,19 @@ STREAMS = ("data", "split", "flips", "weights", "order")
 """The random streams of a replicate, in their fixed order (see :func:`streams`)."""
 
 Streams = namedtuple("Streams", STREAMS)
-Streams.__doc__ = """The integer seeds of one replicate's random streams (see :func:`streams`)."""
+Streams.__doc__ = """The integer seeds of one replicate's random streams (see :func:`streams`).
+
+A named tuple of five ints, one per entry of ``STREAMS``, in that order.
+
+Examples
+--------
+>>> from companion.datasets import Streams, streams
+>>> s = streams(0)
+>>> isinstance(s, Streams), s._fields
+(True, ('data', 'split', 'flips', 'weights', 'order'))
+>>> all(0 <= seed < 2**32 for seed in s)
+True
+"""
 
 
 def _check_seed(seed, name="seed"):
@@ -470,6 +496,21 @@ class CsvTable:
         Missing cells per column, for the columns that have any.
     path : str
         The file read.
+
+    Examples
+    --------
+    >>> import os, tempfile
+    >>> from companion.datasets import CsvTable, read_csv_table
+    >>> path = os.path.join(tempfile.mkdtemp(), "sizes.csv")
+    >>> rows = ["height,colour,size"] + [f"{h},{c},{'small' if h < 6 else 'large'}"
+    ...                                  for h, c in zip(range(1, 13), ["red", "blue", "green"] * 4)]
+    >>> with open(path, "w") as file:
+    ...     _ = file.write("\\n".join(rows) + "\\n")
+    >>> table = read_csv_table(path, "size")
+    >>> isinstance(table, CsvTable), table.task, table.classes, table.numeric, table.categorical
+    (True, 'binary', ('large', 'small'), ('height',), ('colour',))
+    >>> table.n_features, table.dropped_rows  # height and three one-hot colours
+    (4, 0)
     """
 
     features: object
@@ -859,6 +900,27 @@ def from_csv(path, target, task=None, n_train=None, test_fraction=0.5, random_st
     ValueError
         With a one-line message for every refusal of :func:`read_csv_table` and
         :func:`csv_split`.
+
+    Examples
+    --------
+    Twelve rows, a numeric and a text feature, and a text target of two classes:
+
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from companion.datasets import from_csv
+    >>> path = os.path.join(tempfile.mkdtemp(), "sizes.csv")
+    >>> rows = ["height,colour,size"] + [f"{h},{c},{'small' if h < 6 else 'large'}"
+    ...                                  for h, c in zip(range(1, 13), ["red", "blue", "green"] * 4)]
+    >>> with open(path, "w") as file:
+    ...     _ = file.write("\\n".join(rows) + "\\n")
+    >>> split = from_csv(path, "size", seed=0)
+    >>> split.name, split.task, split.X_train.shape, split.X_test.shape
+    ('sizes', 'binary', (6, 4), (6, 4))
+    >>> sorted(set(split.y_train.tolist()))  # 'large' is class 0, 'small' class 1
+    [0, 1]
+    >>> height = split.X_train[:, 0]  # standardized with the training part's mean and sd
+    >>> bool(abs(height.mean()) < 1e-6), bool(abs(height.std() - 1) < 1e-6)
+    (True, True)
     """
     return csv_split(read_csv_table(path, target, task), seed=seed, test_fraction=test_fraction, n_train=n_train,
                      random_state=random_state)
@@ -1694,7 +1756,20 @@ SKEWED_SIGMA = 0.8
 """Standard deviation of the log-normal noise of :func:`skewed`, on the log scale."""
 
 SkewedTruth = namedtuple("SkewedTruth", ("mean", "median", "mape", "log1p"))
-SkewedTruth.__doc__ = """The true functionals of :func:`skewed`'s targets given the inputs (see :func:`skewed_truth`)."""
+SkewedTruth.__doc__ = """The true functionals of :func:`skewed`'s targets given the inputs (see :func:`skewed_truth`).
+
+A named tuple of four arrays of shape (n,): ``mean``, ``median``, ``mape`` and ``log1p``.
+
+Examples
+--------
+>>> import numpy as np
+>>> from companion.datasets import SkewedTruth, skewed_truth
+>>> truth = skewed_truth(np.zeros((3, 5)))
+>>> isinstance(truth, SkewedTruth), truth._fields, truth.median.shape
+(True, ('mean', 'median', 'mape', 'log1p'), (3,))
+>>> bool(np.all(truth.mape < truth.median)) and bool(np.all(truth.median < truth.mean))
+True
+"""
 
 
 def _skewed_x(X):
