@@ -24,6 +24,7 @@ from .intervals import interval_coverage, interval_width, quantile_crossings, re
 from .regression import within_tolerance
 
 # Modules added by the chapters on further tasks (one line each, alphabetical):
+from . import long_tail  # per-class and tail accuracy of many classes with a long tail
 from . import ordinal  # MAE on ranks, quadratic weighted kappa and accuracy of ordinal targets
 from . import retrieval  # recall@k of embeddings by nearest-neighbour search
 from . import segmentation  # IoU, Dice, pixel precision and recall of masks
