@@ -85,6 +85,18 @@ class Recipe:
         Class weights of the training loss, as ``model.fit(class_weight=...)``.
     epochs : int, optional
         Overrides the run's epochs for this recipe.
+
+    Examples
+    --------
+    A loss name is enough; the output activation and label format follow from it:
+
+    >>> from companion.runner import Recipe
+    >>> Recipe("hinge").resolved("binary")
+    ('tanh', 'pm1')
+    >>> Recipe("mse").resolved("regression")
+    (None, 'float')
+    >>> Recipe("binary_crossentropy", activation=None, labels="01", class_weight="balanced").resolved("binary")
+    (None, '01')
     """
 
     loss: object
@@ -245,6 +257,26 @@ class Replicates:
     outputs : dict of str to ndarray, optional
         With ``predictions=True``: per recipe, the model outputs on each replicate's
         test set, of shape ``(n_seeds, n_test)`` or ``(n_seeds, n_test, k)``.
+
+    Examples
+    --------
+    :func:`run_replicates` returns one; here one is built by hand from three replicates' test MSE:
+
+    >>> import pandas as pd
+    >>> from companion.runner import Recipe, Replicates
+    >>> from companion.stats import Family
+    >>> table = pd.DataFrame({"recipe": ["mse"] * 3 + ["mae"] * 3, "seed": [0, 1, 2] * 2,
+    ...                       "test_mse": [0.30, 0.28, 0.33, 0.27, 0.26, 0.30]})
+    >>> runs = Replicates(table, {"mse": Recipe("mse"), "mae": Recipe("mae")}, seeds=(0, 1, 2), same_data=False,
+    ...                   results={}, splits={})
+    >>> runs.scores("mae", "test_mse")
+    array([0.27, 0.26, 0.3 ])
+    >>> runs.summary("test_mse")["test_mse"].tolist()
+    ['0.3 ± 0.03', '0.3 ± 0.02']
+    >>> family = Family("Does MAE beat MSE on test MSE?", "mse", ["mae"], "test_mse", higher_is_better=False,
+    ...                 margin=0.05)
+    >>> runs.compare(family).verdict("mae")
+    'better, by less than 0.05'
     """
 
     table: object
