@@ -407,6 +407,17 @@ class PairedDifference:
         Degrees of freedom of the t distribution behind the interval: ``n - 1``.
     scale : {"difference", "ratio"}
         How the result prints: ``"ratio"`` for ``test="log_ratio"`` (:attr:`estimate` is ``exp(mean)``).
+
+    Examples
+    --------
+    >>> from companion.stats import PairedDifference, paired_difference
+    >>> d = paired_difference([0.85, 0.84, 0.86, 0.85], [0.84, 0.83, 0.84, 0.84])
+    >>> isinstance(d, PairedDifference), d.n, d.df, d.wins, d.test
+    (True, 4, 3, (4, 0, 0), 't')
+    >>> round(d.mean, 4), round(d.se, 4), [round(x, 4) for x in d.interval]
+    (0.0125, 0.0025, [0.0045, 0.0205])
+    >>> d.verdict("BCE", "hinge", higher_is_better=True)
+    'BCE is better than hinge'
     """
 
     mean: float
@@ -1043,6 +1054,18 @@ class ReplicatePlan:
     capped : bool
         Whether ``n_max`` cut ``needed``: then a difference between ``detectable`` and ``margin`` may go
         undetected, and "not determined" is an expected answer.
+
+    Examples
+    --------
+    >>> from companion.stats import ReplicatePlan, plan_replicates
+    >>> plan = plan_replicates([0.01, -0.02, 0.03, 0.0, 0.02, -0.01], margin=0.015)
+    >>> isinstance(plan, ReplicatePlan), plan.n, plan.needed, plan.capped
+    (True, 16, 16, False)
+    >>> plan.text()
+    'pilot sd of the difference 0.02: 16 replicates, detecting 0.015 with 80 % power (margin 0.015)'
+    >>> capped = ReplicatePlan(n=30, sd_diff=0.02, needed=128, detectable=0.011, margin=0.005, capped=True)
+    >>> "30 replicates (capped; 128 would detect ±0.005)" in capped.text()
+    True
     """
 
     n: int
@@ -1355,6 +1378,16 @@ class FamilyResult:
         ``recipe - reference`` for every recipe (unadjusted).
     rows : tuple of dict
         One per recipe, in the family's order; see :meth:`records`.
+
+    Examples
+    --------
+    >>> from companion.stats import Family, FamilyResult
+    >>> family = Family("Does B beat A?", "A", ["B"], "accuracy", higher_is_better=True, margin=0.01)
+    >>> result = family.evaluate({"A": [0.80, 0.82, 0.81], "B": [0.85, 0.86, 0.87]})
+    >>> isinstance(result, FamilyResult), result.n, list(result.differences), len(result.rows)
+    (True, 3, ['B'], 1)
+    >>> result.verdict("B"), round(result.differences["B"].mean, 4)
+    ('better', 0.05)
     """
 
     family: Family
