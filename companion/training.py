@@ -152,6 +152,21 @@ class FitResult:
         The final weights (``model.get_weights()`` after training), so that a run's
         trained model can be rebuilt with ``model.set_weights(result.weights)`` after
         its model has been re-initialised for the next seed. Not in the repr.
+
+    Examples
+    --------
+    :func:`fit` and :func:`fit_keras` return one; built by hand:
+
+    >>> import numpy as np
+    >>> from companion.training import FitResult
+    >>> result = FitResult({"loss": np.array([0.9, 0.5]), "val_loss": np.array([1.0, 0.6])}, {"loss": 0.45},
+    ...                    {"loss": 0.55}, seconds=2.0)
+    >>> result.epochs
+    2
+    >>> result
+    FitResult(epochs=2, train: loss=0.450; test: loss=0.550)
+    >>> result == FitResult(result.history, result.train, result.test, seconds=3.0)  # the wall time is no result
+    True
     """
 
     history: dict
@@ -327,6 +342,20 @@ def reinitialize(model, weights):
         A compiled model that :func:`fit` has trained before (or not at all).
     weights : list of ndarray
         Initial weights, e.g. ``fresh_model.get_weights()``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import companion as cp
+    >>> from companion.training import reinitialize
+    >>> cp.set_seed(0)
+    >>> model = cp.mlp(2, hidden=(3,))
+    >>> model.compile(loss="mse", optimizer=cp.sgd())
+    >>> cp.set_seed(1)
+    >>> fresh = cp.mlp(2, hidden=(3,)).get_weights()  # the next seed's initial weights
+    >>> reinitialize(model, fresh)
+    >>> all(np.array_equal(a, b) for a, b in zip(model.get_weights(), fresh))
+    True
     """
     model.set_weights(weights)
     state = _RUNNERS.get(model, {}).get("optimizer_state")
@@ -434,6 +463,23 @@ def fit_keras(model, split, epochs, batch_size=32, sample_weight=None, class_wei
     Returns
     -------
     result : FitResult
+
+    Examples
+    --------
+    Two epochs on four points:
+
+    >>> import numpy as np
+    >>> import companion as cp
+    >>> X = np.array([[0.0, 1.0], [1.0, 0.0], [1.0, 1.0], [0.0, 0.0]])
+    >>> split = cp.Split(X, np.array([1, 1, 0, 0]), X, np.array([1, 1, 0, 0]), "binary", "xor")
+    >>> cp.set_seed(0)
+    >>> model = cp.mlp(2, hidden=(3,), activation="sigmoid")
+    >>> model.compile(loss="binary_crossentropy", optimizer=cp.sgd(), metrics=["accuracy"])
+    >>> result = cp.fit_keras(model, split, epochs=2)
+    >>> result.epochs, sorted(result.history)
+    (2, ['accuracy', 'loss', 'val_accuracy', 'val_loss'])
+    >>> sorted(result.test), len(result.weights)
+    (['accuracy', 'loss'], 4)
     """
     _check_run(epochs, batch_size)
     x, y, xv, yv = _as_arrays(model, split)
@@ -499,6 +545,19 @@ def class_labels(y):
     Returns
     -------
     labels : ndarray of int, shape (n,)
+
+    Raises
+    ------
+    ValueError
+        For labels of another shape, text, or values that are not whole numbers.
+
+    Examples
+    --------
+    >>> from companion.training import class_labels
+    >>> class_labels([[0, 1, 0], [0, 0, 1]])  # one-hot rows: the column of the 1
+    array([1, 2])
+    >>> class_labels([-1.0, 1.0, 1.0])  # ±1 labels stay as they are, as integers
+    array([-1,  1,  1])
     """
     y = np.asarray(y)
     if y.ndim == 2 and y.shape[1] > 1:
