@@ -56,10 +56,13 @@ CHROMIUM     ?= /usr/bin/chromium
 CHROMEDRIVER ?= /usr/bin/chromedriver
 SUDO         := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: help venv lab pdf tex lock lock-upgrade browser test test-numeric test-matrix test-latest unit book execute benchmark stats dist install-cell clean
+.PHONY: help venv lab pdf tex lock lock-upgrade browser test test-numeric test-matrix test-latest unit book book-zh locale translation-status execute benchmark stats dist install-cell clean
 
 help:
 	@echo "make book          build the website into _build/html (warnings are errors)"
+	@echo "make book-zh       build the Chinese edition into _build/html/zh_CN (warnings are errors)"
+	@echo "make locale        extract the messages and update locale/zh_CN/LC_MESSAGES/*.po"
+	@echo "make translation-status  translated, fuzzy and untranslated messages per page; markup check"
 	@echo "make test          unit tests + nbval over every notebook"
 	@echo "make lab           open the chapters in JupyterLab, from the locked .venv"
 	@echo "make venv          make .venv exactly the lock again (removes packages installed by hand)"
@@ -172,6 +175,24 @@ unit: $(STAMP)
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+
+# The Chinese edition, from the same notebooks and stored outputs (README, "The Chinese edition"). Each build has
+# its own output folder (a shared doctree fails); the edition is then copied under the English site as zh_CN/, so
+# that both deploy as one static site. The reference pages (API, execution statistics, bibliography) keep English.
+ZH_OUT    := _build/zh_CN
+LOCALE    := locale/zh_CN/LC_MESSAGES
+I18N_OUT  := _build/gettext
+book-zh: $(STAMP)
+	$(BIN)/python -m tools.edition zh_CN $(ZH_OUT)/_config.yml
+	$(BIN)/jupyter-book build . --config $(ZH_OUT)/_config.yml --path-output $(ZH_OUT) -W -n --keep-going
+	rm -rf _build/html/zh_CN && mkdir -p _build/html && cp -r $(ZH_OUT)/_build/html _build/html/zh_CN
+
+locale: $(STAMP)
+	$(BIN)/jupyter-book build . --builder custom --custom-builder gettext --path-output $(I18N_OUT) -q
+	$(BIN)/python -m tools.translation_status --update $(I18N_OUT)/_build/gettext
+
+translation-status: $(STAMP)
+	$(BIN)/python -m tools.translation_status
 
 # Top to bottom, in a fresh kernel per notebook, failing on the first error.
 execute: $(STAMP)
