@@ -4,29 +4,24 @@
   and link targets (in any order), and every page of ``_toc.yml`` except the reference pages has a catalogue.
 * ``book/_ext/translated_glue.py``: on a small synthetic book, a glued value inside a translated paragraph is the
   English one, and a translation that names a key the notebook does not glue fails the build.
-* The built edition (``make book-zh``; rebuilt here unless a build newer than every source exists): every glued
-  value on a Chinese page equals the English page's, every page of both editions links to its counterpart, and the
-  Chinese pages pass the English pages' reader checks (tests/test_website.py).
+
+The built edition is checked with the English site in tests/test_website.py (one test module, so that one worker
+builds both).
 """
 
 import json
-import posixpath
 import re
-import shutil
 import subprocess
 import sys
 import textwrap
-from collections import Counter
 from pathlib import Path
 
 import pytest
 
-from test_website import _layout_problems, _layout_report, _sources, browser, site, toc_pages  # noqa: F401
+from test_website import toc_pages
 from tools import translation_status as ts
 
 ROOT = Path(__file__).resolve().parents[1]
-ZH_OUT = ROOT / "_build" / "zh_CN"
-ZH_HTML = ZH_OUT / "_build" / "html"
 BIN = Path(sys.executable).parent
 
 
@@ -145,67 +140,3 @@ def test_a_translation_naming_a_key_the_notebook_does_not_glue_fails_the_build(t
     done = _build_tiny(tmp_path)
     assert done.returncode != 0
     assert "accuracy" in done.stderr
-
-
-# ---------------------------------------------------------------- the built edition
-
-_ZH_FAILURE = []
-
-
-@pytest.fixture(scope="session")
-def zh_site():
-    """The Chinese edition's HTML: rebuilt (``make book-zh``'s build) unless newer than every source."""
-    if _ZH_FAILURE:
-        pytest.fail(_ZH_FAILURE[0])
-    index = ZH_HTML / "index.html"
-    sources = [*_sources(), *(ROOT / "locale").rglob("*.po"), *(ROOT / "book" / "_ext").glob("*.py")]
-    newest = max(p.stat().st_mtime for p in sources if p.exists())
-    if not index.exists() or index.stat().st_mtime < newest:
-        shutil.rmtree(ZH_OUT, ignore_errors=True)
-        config = ZH_OUT / "_config.yml"
-        subprocess.run([sys.executable, "-m", "tools.edition", "zh_CN", str(config)], cwd=ROOT, check=True)
-        command = [str(BIN / "jupyter-book"), "build", ".", "--config", str(config), "--path-output", str(ZH_OUT),
-                   "-W", "-n", "--keep-going"]
-        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
-        if done.returncode != 0:
-            warnings = [line for line in done.stdout.splitlines() + done.stderr.splitlines() if "WARNING" in line]
-            _ZH_FAILURE.append("Chinese build failed:\n" + "\n".join(warnings[-40:] or [done.stderr[-4000:]]))
-            pytest.fail(_ZH_FAILURE[0])
-    return ZH_HTML
-
-
-def _page_file(html_root, page):
-    path = html_root / f"{page}.html"
-    return path if path.exists() else html_root / "index.html"
-
-
-def _pasted(path):
-    return Counter(re.findall(r'<span class="pasted-text">(.*?)</span>', path.read_text(encoding="utf-8")))
-
-
-def _language_link(path):
-    match = re.search(r'<a class="btn btn-sm language-switch" href="([^"]+)"', path.read_text(encoding="utf-8"))
-    return match and match.group(1)
-
-
-@pytest.mark.parametrize("page", toc_pages())
-def test_every_glued_value_on_a_chinese_page_equals_the_english_one(site, zh_site, page):
-    english, chinese = _pasted(_page_file(site, page)), _pasted(_page_file(zh_site, page))
-    assert chinese == english
-
-
-@pytest.mark.parametrize("page", toc_pages())
-def test_every_page_links_to_the_same_page_in_the_other_language(site, zh_site, page):
-    english_link = _language_link(_page_file(site, page))
-    chinese_link = _language_link(_page_file(zh_site, page))
-    # As deployed: the Chinese edition under zh_CN/ of the English site.
-    assert posixpath.normpath(posixpath.join(posixpath.dirname(page), english_link)) == f"zh_CN/{page}.html"
-    assert posixpath.normpath(posixpath.join("zh_CN", posixpath.dirname(page), chinese_link)) == f"{page}.html"
-    assert (zh_site / f"{page}.html").exists() and (site / f"{page}.html").exists()
-
-
-@pytest.mark.parametrize("page", toc_pages())
-def test_chinese_page_reads_at_laptop_width(zh_site, browser, page):  # noqa: F811
-    browser.get(_page_file(zh_site, page).as_uri())
-    problems = _layout_report(page, _layout_problems(browser))
-    assert not problems, "\n".join(problems)

@@ -11,6 +11,10 @@ The test builds the book with ``jupyter-book build . -W -n --keep-going`` unless
   cell holds only a comment (an empty box to a reader), and every figure has an alt text that
   says what it shows, not its file name.
 
+The Chinese edition (``make book-zh``) is built here too, after the English one: every glued value on a Chinese
+page equals the English page's, every page of both editions links to the same page in the other language, and the
+Chinese pages pass the same layout checks.
+
 The three layout checks run in the reader's browser on every page, and
 ``test_layout_checks_fail_on_a_page_made_to_fail`` shows on a small synthetic page that each
 of them can fail.
@@ -21,9 +25,12 @@ them this test fails with a message saying so; it never skips.
 """
 
 import os
+import posixpath
+import re
 import shutil
 import subprocess
 import sys
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -31,6 +38,9 @@ import yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 HTML = ROOT / "_build" / "html"
+ZH_OUT = ROOT / "_build" / "zh_CN"
+ZH_HTML = ZH_OUT / "_build" / "html"
+BIN = Path(sys.executable).parent
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMEDRIVER = os.environ.get("CHROMEDRIVER", "/usr/bin/chromedriver")
 # Chromium's background services try to reach Google's hosts; this machine has no network.
@@ -290,3 +300,70 @@ def test_site_totals(site, browser, record_property):
     print(f"website: {pages} pages, {figures} figures, {formulas} typeset formulas")
     assert pages == len(toc_pages())
     assert figures > 0 and formulas > 0
+
+
+# ---------------------------------------------------------------- the Chinese edition (make book-zh)
+
+_ZH_FAILURE = []
+
+
+@pytest.fixture(scope="session")
+def zh_site(site):
+    """The Chinese edition's HTML: rebuilt (``make book-zh``'s build) unless newer than every source.
+
+    It asks for the English site first, whose rebuild clears ``_build``.
+    """
+    if _ZH_FAILURE:
+        pytest.fail(_ZH_FAILURE[0])
+    index = ZH_HTML / "index.html"
+    sources = [*_sources(), *(ROOT / "locale").rglob("*.po"), *(ROOT / "book" / "_ext").glob("*.py")]
+    newest = max(p.stat().st_mtime for p in sources if p.exists())
+    if not index.exists() or index.stat().st_mtime < newest:
+        shutil.rmtree(ZH_OUT, ignore_errors=True)
+        config = ZH_OUT / "_config.yml"
+        subprocess.run([sys.executable, "-m", "tools.edition", "zh_CN", str(config)], cwd=ROOT, check=True)
+        command = [str(BIN / "jupyter-book"), "build", ".", "--config", str(config), "--path-output", str(ZH_OUT),
+                   "-W", "-n", "--keep-going"]
+        done = subprocess.run(command, cwd=ROOT, capture_output=True, text=True)
+        if done.returncode != 0:
+            warnings = [line for line in done.stdout.splitlines() + done.stderr.splitlines() if "WARNING" in line]
+            _ZH_FAILURE.append("Chinese build failed:\n" + "\n".join(warnings[-40:] or [done.stderr[-4000:]]))
+            pytest.fail(_ZH_FAILURE[0])
+    return ZH_HTML
+
+
+def _page_file(html_root, page):
+    path = html_root / f"{page}.html"
+    return path if path.exists() else html_root / "index.html"
+
+
+def _pasted(path):
+    return Counter(re.findall(r'<span class="pasted-text">(.*?)</span>', path.read_text(encoding="utf-8")))
+
+
+def _language_link(path):
+    match = re.search(r'<a class="btn btn-sm language-switch" href="([^"]+)"', path.read_text(encoding="utf-8"))
+    return match and match.group(1)
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_every_glued_value_on_a_chinese_page_equals_the_english_one(site, zh_site, page):
+    english, chinese = _pasted(_page_file(site, page)), _pasted(_page_file(zh_site, page))
+    assert chinese == english
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_every_page_links_to_the_same_page_in_the_other_language(site, zh_site, page):
+    english_link = _language_link(_page_file(site, page))
+    chinese_link = _language_link(_page_file(zh_site, page))
+    # As deployed: the Chinese edition under zh_CN/ of the English site.
+    assert posixpath.normpath(posixpath.join(posixpath.dirname(page), english_link)) == f"zh_CN/{page}.html"
+    assert posixpath.normpath(posixpath.join("zh_CN", posixpath.dirname(page), chinese_link)) == f"{page}.html"
+    assert (zh_site / f"{page}.html").exists() and (site / f"{page}.html").exists()
+
+
+@pytest.mark.parametrize("page", toc_pages())
+def test_chinese_page_reads_at_laptop_width(zh_site, browser, page):
+    browser.get(_page_file(zh_site, page).as_uri())
+    problems = _layout_report(page, _layout_problems(browser))
+    assert not problems, "\n".join(problems)
