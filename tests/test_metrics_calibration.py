@@ -132,6 +132,28 @@ def test_brier_score_binary_matches_sklearn_and_multiclass_is_twice_it_for_two_c
     assert brier_score([1, 0], [[0.2, 0.7, 0.1], [1.0, 0.0, 0.0]]) == pytest.approx((0.04 + 0.09 + 0.01) / 2)
 
 
+def test_brier_score_multiclass_matches_sklearn_and_keeps_one_convention_for_two_columns():
+    from sklearn.metrics import brier_score_loss
+
+    from companion.metrics import brier_score
+
+    rng = np.random.default_rng(4)
+    for k in (3, 5):
+        prob = rng.dirichlet(np.ones(k), size=40)
+        y = rng.integers(0, k, size=40)
+        assert brier_score(y, prob) == pytest.approx(brier_score_loss(y, prob, labels=np.arange(k)), rel=1e-12)
+    # a class absent from y_true: scikit-learn needs labels=, companion reads the labels as column indices
+    prob = np.array([[0.2, 0.7, 0.1], [0.6, 0.3, 0.1], [0.1, 0.1, 0.8]])
+    with pytest.raises(ValueError, match="labels"):
+        brier_score_loss([1, 0, 1], prob)
+    assert brier_score([1, 0, 1], prob) == pytest.approx(brier_score_loss([1, 0, 1], prob, labels=[0, 1, 2]))
+    # two columns: scikit-learn's scale_by_half="auto" halves them to the binary scale, companion sums them
+    two = rng.dirichlet(np.ones(2), size=40)
+    y = rng.integers(0, 2, size=40)
+    assert brier_score(y, two) == pytest.approx(brier_score_loss(y, two, scale_by_half=False), rel=1e-12)
+    assert brier_score(y, two) == pytest.approx(2 * brier_score_loss(y, two), rel=1e-12)
+
+
 def test_scaled_probabilities_and_temperature_recovered():
     from companion.metrics import fit_temperature, scaled_probabilities
 

@@ -45,7 +45,17 @@ def _labels_and_probabilities(y_true, prob):
 
 
 class ReliabilityCurve(tuple):
-    """The bins of a reliability diagram: ``(confidence, accuracy, count)``; see :func:`reliability_curve`."""
+    """The bins of a reliability diagram: ``(confidence, accuracy, count)``; see :func:`reliability_curve`.
+
+    Examples
+    --------
+    >>> from companion.metrics import reliability_curve
+    >>> from companion.metrics.calibration import ReliabilityCurve
+    >>> curve = reliability_curve([0, 0, 1, 1], [0.1, 0.2, 0.6, 0.9], n_bins=2)
+    >>> isinstance(curve, ReliabilityCurve), curve.count
+    (True, array([2, 2]))
+    >>> confidence, accuracy, count = curve  # unpacks as a tuple
+    """
 
     __slots__ = ()
 
@@ -78,6 +88,12 @@ def reliability_curve(y_true, prob, n_bins=15, strategy="uniform"):
     ``0.6000000000000001``, and scikit-learn, which bins on ``np.linspace``, puts a
     value such as ``5 / 6`` with six bins in the bin above it; the two agree everywhere
     else.)
+
+    On binary probabilities it returns the ``(prob_true, prob_pred)`` of scikit-learn's
+    ``calibration_curve`` (tested equal, with ``"uniform"`` and ``"quantile"`` bins). What it
+    adds: the number of samples in each bin (which ECE weights by, and which says how far to
+    trust a bin), top-label binning of (n, k) probabilities, edges at exactly ``k / n_bins``,
+    and one-line errors for labels that do not fit ``prob``.
 
     Parameters
     ----------
@@ -193,6 +209,13 @@ def brier_score(y_true, prob):
     :math:`\\frac1n \\sum_i \\sum_j (p_{ij} - [y_i = j])^2`, in [0, 2] (Brier 1950).
     For two classes the multi-class form is twice the binary one. Lower is better;
     it is a strictly proper scoring rule (Gneiting and Raftery 2007).
+
+    The binary score is scikit-learn's ``brier_score_loss``, which it calls; with three or
+    more columns it equals ``brier_score_loss(y_true, prob, labels=range(k))`` of
+    scikit-learn >= 1.7 (tested). What it adds: one convention for every ``k``, the sum over
+    the columns, where scikit-learn's ``scale_by_half="auto"`` halves a two-column input to
+    the binary scale; labels read as column indices, so a class absent from ``y_true``
+    needs no ``labels=``; and the checks and one-line errors of the other calibration scores.
 
     Parameters
     ----------
