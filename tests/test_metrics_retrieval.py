@@ -96,6 +96,17 @@ def test_ties_do_not_depend_on_the_galleries_order():
         assert a == pytest.approx(np.mean(each), abs=1e-12)
 
 
+def test_a_sequence_of_k_gives_each_ks_recall():
+    X, y = _clustered(80, 4, 3, spread=1.5, seed=10)
+    ks = [1, 2, 5, 10]
+    for args in ({}, {"gallery": X[:30], "gallery_labels": y[:30], "metric": "euclidean"}):
+        got = recall_at_k(X[30:] if args else X, y[30:] if args else y, k=ks, **args)
+        assert isinstance(got, np.ndarray) and got.shape == (4,)
+        expected = [recall_at_k(X[30:] if args else X, y[30:] if args else y, k=k, **args) for k in ks]
+        np.testing.assert_array_equal(got, expected)
+    assert np.all(np.diff(recall_at_k(X, y, k=range(1, 20))) >= 0)  # more neighbours never lose a hit
+
+
 def test_string_labels_work():
     X, y = _clustered(50, 3, 2, spread=0.8, seed=9)
     names = np.array(["cat", "dog"])[y]
@@ -113,6 +124,8 @@ Y0 = np.array([0, 0, 1, 1])
         ({"k": 0}, "k must be an integer from 1"),
         ({"k": 1.5}, "k must be an integer from 1"),
         ({"k": True}, "k must be an integer from 1"),
+        ({"k": [1, 4]}, "k must be an integer from 1 to the gallery's size 3 .*got 4"),
+        ({"k": [1, 2.0]}, "k must be an integer from 1"),
         ({"k": 3, "gallery": X0[:2], "gallery_labels": Y0[:2]}, "gallery's size 2"),
         ({"labels": Y0[:3]}, "labels has 3 entries but embeddings has 4 rows"),
         ({"labels": Y0[:, None]}, "labels must be one-dimensional"),

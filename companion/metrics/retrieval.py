@@ -61,9 +61,10 @@ def recall_at_k(embeddings, labels, k=1, *, gallery=None, gallery_labels=None, m
         The query vectors.
     labels : array_like of shape (n_queries,)
         Their classes (integers or any values comparable with ``==``).
-    k : int, default=1
+    k : int or sequence of int, default=1
         How many neighbours a query looks at, ``1 <= k <=`` the gallery's size
-        (``n_queries - 1`` leave-one-out).
+        (``n_queries - 1`` leave-one-out). A sequence scores every ``k`` in it from one
+        computation of the distances.
     gallery : array_like of shape (n_gallery, d), optional
         The vectors searched; by default the other queries.
     gallery_labels : array_like of shape (n_gallery,), optional
@@ -75,8 +76,8 @@ def recall_at_k(embeddings, labels, k=1, *, gallery=None, gallery_labels=None, m
 
     Returns
     -------
-    recall : float
-        In [0, 1].
+    recall : float or ndarray of shape (len(k),)
+        In [0, 1]; an array, one entry per ``k``, when ``k`` is a sequence.
 
     Raises
     ------
@@ -97,6 +98,8 @@ def recall_at_k(embeddings, labels, k=1, *, gallery=None, gallery_labels=None, m
     0.4
     >>> recall_at_k(points, [0, 0, 1, 1, 0], k=2)
     0.8
+    >>> recall_at_k(points, [0, 0, 1, 1, 0], k=[1, 2, 4])
+    array([0.4, 0.8, 1. ])
     >>> recall_at_k([[1.0, 0.0]], [1], gallery=[[2.0, 0.0], [0.0, 3.0]], gallery_labels=[0, 1],
     ...             metric="euclidean")
     0.0
@@ -116,9 +119,11 @@ def recall_at_k(embeddings, labels, k=1, *, gallery=None, gallery_labels=None, m
         if items.shape[1] != queries.shape[1]:
             raise ValueError(f"embeddings have {queries.shape[1]} dimensions but the gallery has {items.shape[1]}")
     size = len(items) - 1 if leave_one_out else len(items)
-    if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or not 1 <= k <= size:
-        raise ValueError(f"k must be an integer from 1 to the gallery's size {size}"
-                         f"{' (leave-one-out: n_queries - 1)' if leave_one_out else ''}, got {k!r}")
+    several = not isinstance(k, (int, np.integer, bool, np.bool_)) and np.ndim(k) == 1 and len(k) > 0
+    for value in (k if several else [k]):
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or not 1 <= value <= size:
+            raise ValueError(f"k must be an integer from 1 to the gallery's size {size}"
+                             f"{' (leave-one-out: n_queries - 1)' if leave_one_out else ''}, got {value!r}")
     if metric not in METRICS:
         raise ValueError(f"metric must be one of {METRICS}, got {metric!r}")
     if metric == "cosine":
@@ -139,6 +144,12 @@ def recall_at_k(embeddings, labels, k=1, *, gallery=None, gallery_labels=None, m
     distances = cdist(queries, items, metric=metric)
     if leave_one_out:
         np.fill_diagonal(distances, np.inf)
+    recalls = np.array([_recall(distances, match, int(value)) for value in (k if several else [k])])
+    return recalls if several else float(recalls[0])
+
+
+def _recall(distances, match, k):
+    """Recall@k from a distance matrix (queries x gallery) and the matrix of same-class pairs."""
     kth = np.partition(distances, k - 1, axis=1)[:, k - 1:k]
     closer, tied = distances < kth, distances == kth
     hits = (match & closer).any(axis=1).astype(np.float64)
