@@ -1898,7 +1898,7 @@ def held_out_digits(held_out=(7, 8, 9), train_fraction=0.5, query_fraction=0.5, 
     the ``held_out`` digits. A stratified ``train_fraction`` of the seen digits' images
     is the training set; a stratified ``query_fraction`` of the held-out digits' images
     is the retrieval set (each of its images is a query against all the others, see
-    :func:`companion.metrics.retrieval.recall_at_k`). Every feature is standardized with
+    ``companion.metrics.retrieval.recall_at_k``). Every feature is standardized with
     the mean and standard deviation of the training part (a pixel constant there keeps
     scale 1), as in :func:`digits`.
 
