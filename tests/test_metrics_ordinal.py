@@ -22,7 +22,8 @@ def test_hand_computed_case():
     assert ordinal.rank_mae(y, p) == 0.75
     assert ordinal.rank_accuracy(y, p) == 0.5
     assert ordinal.quadratic_weighted_kappa(y, p) == pytest.approx(kappa_by_hand(np.array(y), np.array(p), 4))
-    assert ordinal.quadratic_weighted_kappa(y, p) == pytest.approx(3 / 8)  # 1 - 5 / 8: weighted misses 1 + 4 against 8 by chance
+    # 1 - 5 / 8: weighted misses 1 + 4 against 8 by chance.
+    assert ordinal.quadratic_weighted_kappa(y, p) == pytest.approx(3 / 8)
     assert ordinal.ordinal_scores(y, p) == {"mae": 0.75, "qwk": pytest.approx(3 / 8), "accuracy": 0.5}
 
 
