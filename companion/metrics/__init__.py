@@ -28,6 +28,7 @@ from . import long_tail  # per-class and tail accuracy of many classes with a lo
 from . import ordinal  # MAE on ranks, quadratic weighted kappa and accuracy of ordinal targets
 from . import retrieval  # recall@k of embeddings by nearest-neighbour search
 from . import segmentation  # IoU, Dice, pixel precision and recall of masks
+from . import sequences  # edit distance and label error rate of label sequences, greedy CTC decoding
 
 __all__ = [
     "ReliabilityCurve",
