@@ -4,8 +4,9 @@ Organised by topic:
 
 * :mod:`companion.information` -- information content, entropy, cross-entropy, KL divergence
 * :mod:`companion.losses` -- NumPy reference implementations of Keras's losses
-* :mod:`companion.metrics` -- scores by topic (classification, regression, calibration, intervals), for
-  what Keras and scikit-learn do not score in the form the book needs
+* :mod:`companion.metrics` -- scores by topic (classification, regression, calibration, intervals, long-tailed
+  classes, ordinal targets, retrieval, segmentation, sequences), for what Keras and scikit-learn do not score in
+  the form the book needs
 * :mod:`companion.datasets` -- the seed tutorial's problems, scikit-learn's bundled data
   (breast cancer at a stated imbalance, digits, diabetes), label noise and CSV loading
 * :mod:`companion.models` -- the seed's MLPs and optimizer
@@ -16,6 +17,7 @@ Organised by topic:
 * :mod:`companion.calibration` -- recalibration maps (temperature, Platt, isotonic), proper scores and their
   decompositions, binned calibration error
 * :mod:`companion.noise` -- label-noise transition matrices, their estimation, forward-corrected losses
+* :mod:`companion.ordinal` -- ordinal ranks, their cumulative encoding, and the ranks a model's output predicts
 * :mod:`companion.intervals` -- split-conformal and conformalised quantile intervals, interval scores
 * :mod:`companion.plotting` -- learning curves and decision boundaries
 * :mod:`companion.stats` -- paired differences and their intervals, Holm, TOST, power, families of
@@ -32,7 +34,7 @@ scikit-learn and matplotlib are imported by the functions that need them.
 """
 
 from . import (calibration, compare, datasets, gradients, imbalance, information, intervals, losses, metrics, models,
-               noise, plotting, replicates, runner, scratch, stats, training)
+               noise, ordinal, plotting, replicates, runner, scratch, stats, training)
 from .compare import Problem, compare_losses, get_problem
 from .datasets import Split, contaminate, encode_labels, flip_labels
 from .information import cross_entropy, entropy, information_content, kl_divergence
@@ -105,6 +107,7 @@ __all__ = [
     "models",
     "MultiPinballLoss",
     "noise",
+    "ordinal",
     "paired_difference",
     "PairedDifference",
     "PinballLoss",
