@@ -31,6 +31,8 @@ BIN = Path(sys.executable).parent
     ("Accuracy {glue:text}`acc:.3f` and loss {glue:text}`loss:.2f`.", "损失 {glue:text}`loss:.2f`，准确率 {glue:text}`acc:.3f`。"),
     ("See {ref}`guide` and [the API](api.md), with $p^2$ and `cp.fit`.", "见 `cp.fit`、$p^2$、{ref}`guide` 和[接口](api.md)。"),
     ("$$a = b$$", "$$a  =  b$$"),
+    ("See {ref}`the guide <choosing-guide>` and {doc}`Calibration <calibration>`.",
+     "见{ref}`决策指南 <choosing-guide>`和{doc}`校准 <calibration>`。"),
 ])
 def test_markup_in_any_order_passes(source, translation):
     assert ts.markup_difference(source, translation) == ([], [])
@@ -42,6 +44,8 @@ def test_markup_in_any_order_passes(source, translation):
     ("With $p$.", "用 $q$。", ["$p$"], ["$q$"]),
     ("See [the guide](choosing.ipynb).", "见[指南](intro.ipynb)。", ["link:choosing.ipynb"], ["link:intro.ipynb"]),
     ("Call `fit`.", "调用 fit。", ["`fit`"], []),
+    ("See {ref}`the guide <choosing-guide>`.", "见{ref}`指南 <choosing>`。", ["{ref}`<choosing-guide>`"],
+     ["{ref}`<choosing>`"]),
 ])
 def test_a_changed_role_key_math_link_or_code_is_reported(source, translation, missing, extra):
     assert ts.markup_difference(source, translation) == (missing, extra)

@@ -25,12 +25,23 @@ LOCALE = ROOT / "locale"
 REFERENCE_PAGES = ("book/api", "book/execution_stats", "book/bibliography")
 
 # Markup a translation keeps verbatim. Roles first (their content may hold backticks' neighbours); a role's whole
-# text, e.g. {glue:text}`key:.3f` or {ref}`label`; display and inline math; inline code that is not a role's
-# content; link targets (the link text is translated, the target is not).
+# text, e.g. {glue:text}`key:.3f` or {ref}`label`, except the title of a titled cross-reference
+# ({ref}`the guide <choosing-guide>`: only the target counts); display and inline math; inline code that is not a
+# role's content; link targets (the link text is translated, the target is not).
 _ROLE = re.compile(r"\{[A-Za-z][\w:.-]*\}`[^`]*`")
 _MATH = re.compile(r"\$\$.+?\$\$|\$[^$\n]+?\$", re.S)
 _CODE = re.compile(r"``[^`]+``|`[^`]+`")
 _LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?[^)]*\)|<(https?://[^>\s]+)>")
+
+
+# Cross-reference roles whose text may be translated: only their target must stay ({ref}`措施 <label>`).
+_TITLED = re.compile(r"(\{(?:ref|doc|numref|term)\})`[^`<]*<([^`>]+)>`")
+
+
+def _role_key(role):
+    """A role as the check compares it: whole, except a titled cross-reference, which keeps its target only."""
+    titled = _TITLED.fullmatch(role)
+    return f"{titled.group(1)}`<{titled.group(2)}>`" if titled else role
 
 
 def markup(text):
@@ -38,10 +49,12 @@ def markup(text):
 
     >>> sorted(markup("A {glue:text}`acc:.3f` score, $p$ and `fit()`, see [the guide](choosing.ipynb)").elements())
     ['$p$', '`fit()`', 'link:choosing.ipynb', '{glue:text}`acc:.3f`']
+    >>> markup("{ref}`measured <seg-verdict>`") == markup("{ref}`已测量 <seg-verdict>`")
+    True
     """
     found = Counter()
     for match in _ROLE.finditer(text):
-        found[match.group(0)] += 1
+        found[_role_key(match.group(0))] += 1
     rest = _ROLE.sub(" ", text)
     for match in _LINK.finditer(rest):
         found["link:" + (match.group(1) or match.group(2))] += 1
