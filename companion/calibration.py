@@ -12,7 +12,7 @@
   perfectly calibrated forecaster with the same forecasts scores by chance: binned
   ECE's upward bias, which differs from model to model.
 
-The reliability bins themselves are :func:`companion.metrics.reliability_curve`.
+The reliability bins themselves are :func:`companion.metrics.calibration.reliability_curve`.
 """
 
 import numpy as np
@@ -101,7 +101,7 @@ def fit_recalibration(method, logits, y_true, clip=1e-3):
 
     * ``"temperature"``: :math:`\\sigma(z / T)` or :math:`\\operatorname{softmax}(z / T)`,
       one parameter, the maximum-likelihood :math:`T`
-      (:func:`companion.metrics.fit_temperature`). It keeps every predicted class and
+      (:func:`companion.metrics.calibration.fit_temperature`). It keeps every predicted class and
       the point :math:`z = 0`, so it cannot move a shift of the log-odds.
     * ``"platt"``: :math:`\\sigma(a z + b)`, binary only: scikit-learn's
       ``LogisticRegression(C=np.inf)`` (no penalty) on the one feature :math:`z`, plain maximum
@@ -260,7 +260,7 @@ def brier_decomposition(y_true, prob, n_bins=15, strategy="quantile"):
     """Murphy's decomposition of the Brier score into reliability, resolution and uncertainty.
 
     With the forecasts grouped into the bins of
-    :func:`companion.metrics.reliability_curve` (bin :math:`b`: :math:`n_b` samples,
+    :func:`companion.metrics.calibration.reliability_curve` (bin :math:`b`: :math:`n_b` samples,
     mean forecast :math:`\\bar c_b`, frequency :math:`\\bar a_b`; base rate
     :math:`\\bar y`), Murphy (1973) and Stephenson et al. (2008):
 
@@ -290,18 +290,18 @@ def brier_decomposition(y_true, prob, n_bins=15, strategy="quantile"):
         Probability of class 1, or of every class.
     n_bins : int, default=15
     strategy : {"quantile", "uniform"}, default="quantile"
-        Equal-mass or equal-width bins (:func:`companion.metrics.reliability_curve`).
+        Equal-mass or equal-width bins (:func:`companion.metrics.calibration.reliability_curve`).
 
     Returns
     -------
     decomposition : BrierDecomposition
         ``(reliability, resolution, uncertainty, within_bin)``, floats; ``.brier`` their
-        combination, equal to :func:`companion.metrics.brier_score` up to rounding.
+        combination, equal to :func:`companion.metrics.calibration.brier_score` up to rounding.
 
     Raises
     ------
     ValueError
-        As :func:`companion.metrics.reliability_curve`.
+        As :func:`companion.metrics.calibration.reliability_curve`.
 
     Examples
     --------
@@ -336,7 +336,7 @@ def brier_decomposition(y_true, prob, n_bins=15, strategy="quantile"):
 
 
 def _bin_index(confidence, n_bins, strategy):
-    """Bin of each confidence, as :func:`companion.metrics.reliability_curve` assigns it."""
+    """Bin of each confidence, as :func:`companion.metrics.calibration.reliability_curve` assigns it."""
     if strategy == "uniform":
         edges = np.arange(n_bins + 1) / n_bins
     else:
@@ -347,7 +347,7 @@ def _bin_index(confidence, n_bins, strategy):
 def calibration_error(y_true, prob, n_bins=15, strategy="quantile"):
     """Expected calibration error over equal-mass bins (by default).
 
-    :func:`companion.metrics.expected_calibration_error` with ``strategy="quantile"``:
+    :func:`companion.metrics.calibration.expected_calibration_error` with ``strategy="quantile"``:
     every bin holds about ``n / n_bins`` samples, so no bin's frequency rests on a
     handful of points where the forecasts are rare (Nixon et al. 2019; Roelofs et
     al. 2022). It is still biased upwards on a finite sample, by an amount that depends
@@ -369,7 +369,7 @@ def calibration_error(y_true, prob, n_bins=15, strategy="quantile"):
     Raises
     ------
     ValueError
-        As :func:`companion.metrics.reliability_curve`.
+        As :func:`companion.metrics.calibration.reliability_curve`.
 
     Examples
     --------
@@ -412,7 +412,7 @@ def classwise_calibration_error(y_true, prob, n_bins=15, strategy="quantile"):
     ------
     ValueError
         For ``prob`` that is not of shape (n, k), and as
-        :func:`companion.metrics.reliability_curve`.
+        :func:`companion.metrics.calibration.reliability_curve`.
 
     Examples
     --------
@@ -466,7 +466,7 @@ def noise_floor(prob, n_bins=15, strategy="quantile", classwise=False, draws=100
     ------
     ValueError
         For probabilities outside [0, 1], rows that do not sum to 1, ``draws < 1``,
-        and as :func:`companion.metrics.reliability_curve`.
+        and as :func:`companion.metrics.calibration.reliability_curve`.
 
     Examples
     --------

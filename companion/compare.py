@@ -8,7 +8,7 @@ loss by the mean and standard deviation of its final train and test scores.
 A *problem* fixes the data, the hidden layers and the number of epochs (the three
 problems of seed ``002``, or a CSV file). A *loss spec* fixes what a loss needs
 around it: the output activation, the label format and the metric it is scored by.
-Hinge-type losses are scored by :func:`companion.metrics.sign_accuracy`, because
+Hinge-type losses are scored by :func:`companion.metrics.classification.sign_accuracy`, because
 Keras 3's ``'accuracy'`` cannot count a -1 label as correct.
 
 Every mean the book prints goes through :func:`~companion.stats.format_mean` (or

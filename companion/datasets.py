@@ -376,8 +376,8 @@ def blob_centers():
     ``make_blobs`` draws the three centres uniformly from the box [-10, 10]^2 with
     ``random_state=2`` and then each class as ``N(centre, 2**2 I)``; :func:`blobs`
     uses the points as drawn (no standardisation). With the centres and
-    ``cluster_std=2``, :func:`companion.metrics.gaussian_posterior` gives the true
-    class probabilities and :func:`companion.metrics.gaussian_bayes_accuracy` the
+    ``cluster_std=2``, :func:`companion.metrics.classification.gaussian_posterior` gives the true
+    class probabilities and :func:`companion.metrics.classification.gaussian_bayes_accuracy` the
     best accuracy any model can reach.
 
     Returns

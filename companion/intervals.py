@@ -21,7 +21,7 @@ and ``ConformalizedQuantileRegressor`` in prefit mode: they take predictions tha
 model already made (on the calibration and the test set), so any model, a Keras
 network included, can be conformalised without refitting. ``import companion`` does
 not import MAPIE; these functions do, when called. Coverage and width are
-:func:`companion.metrics.interval_coverage` and :func:`companion.metrics.interval_width`.
+:func:`companion.metrics.intervals.interval_coverage` and :func:`companion.metrics.intervals.interval_width`.
 """
 
 import numpy as np

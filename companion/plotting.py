@@ -469,7 +469,7 @@ def reliability_diagram(y_true, prob, ax=None, n_bins=10, strategy="uniform", la
                         show_ece=True):
     """Draw a reliability diagram: observed frequency against predicted probability, per bin.
 
-    One marker per non-empty bin of :func:`companion.metrics.reliability_curve`, at
+    One marker per non-empty bin of :func:`companion.metrics.calibration.reliability_curve`, at
     (mean confidence, observed frequency or accuracy), joined by a line, with marker
     area growing with the bin's share of the samples. The dotted diagonal is perfect
     calibration. What a point off the diagonal means depends on the mode:
@@ -496,7 +496,7 @@ def reliability_diagram(y_true, prob, ax=None, n_bins=10, strategy="uniform", la
         Where to draw; ``None`` creates a figure.
     n_bins : int, default=10
     strategy : {"uniform", "quantile"}, default="uniform"
-        Passed to :func:`companion.metrics.reliability_curve`.
+        Passed to :func:`companion.metrics.calibration.reliability_curve`.
     label : str, default=None
         Legend label; the expected calibration error over the same bins is appended
         (``"BCE (ECE 0.031)"``) unless ``show_ece`` is false.
@@ -515,7 +515,7 @@ def reliability_diagram(y_true, prob, ax=None, n_bins=10, strategy="uniform", la
     Raises
     ------
     ValueError
-        As :func:`companion.metrics.reliability_curve`.
+        As :func:`companion.metrics.calibration.reliability_curve`.
 
     Examples
     --------

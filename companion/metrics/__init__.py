@@ -15,7 +15,7 @@
 
 Every public function of the first four modules is also available here, as ``companion.metrics.<name>``, the
 import path the book has always used; the scores of the further tasks are called through their module
-(``companion.metrics.retrieval.recall_at_k``). The Keras metric functions (:func:`sign_accuracy`, :func:`within_tolerance`) take
+(``companion.metrics.retrieval.recall_at_k``). The Keras metric functions (:func:`companion.metrics.classification.sign_accuracy`, :func:`companion.metrics.regression.within_tolerance`) take
 ``(y_true, y_pred)`` and return one value per sample; the rest take NumPy arrays and return floats.
 Nothing heavier than NumPy is imported until a function needs it.
 """
