@@ -252,14 +252,14 @@ def ranks_from_cumulative(cumulative, threshold=0.5):
 def predicted_ranks(y_pred, n_classes, kind=None):
     """Return the ranks that a model's outputs predict, whatever the loss it was trained with.
 
-    ==========================  ==================  ==========================================
-    ``kind``                    output shape        rank
-    ==========================  ==================  ==========================================
-    ``"score"``                 (n,) or (n, 1)      ``clip(round(score), 0, K-1)``
-    ``"classes"``               (n, K)              ``argmax`` (probabilities or logits)
-    ``"cumulative_logits"``     (n, K-1)            ``sum_k [z_k > 0]``
-    ``"cumulative_probabilities"`` (n, K-1)         ``sum_k [p_k > 0.5]``
-    ==========================  ==================  ==========================================
+    ================================  ==================  ==========================================
+    ``kind``                          output shape        rank
+    ================================  ==================  ==========================================
+    ``"score"``                       (n,) or (n, 1)      ``clip(round(score), 0, K-1)``
+    ``"classes"``                     (n, K)              ``argmax`` (probabilities or logits)
+    ``"cumulative_logits"``           (n, K-1)            ``sum_k [z_k > 0]``
+    ``"cumulative_probabilities"``    (n, K-1)            ``sum_k [p_k > 0.5]``
+    ================================  ==================  ==========================================
 
     ``kind=None`` reads it from the shape: one column is a score (a regression on the rank), ``K``
     columns are class scores (cross-entropy), ``K - 1`` columns are cumulative logits (what
