@@ -66,10 +66,11 @@ def check_ranks(ranks, n_classes, name="ranks"):
     >>> from companion.ordinal import check_ranks
     >>> check_ranks([0, 2.0, 4], n_classes=5)
     array([0, 2, 4])
-    >>> check_ranks([0, 5], n_classes=5)
-    Traceback (most recent call last):
-    ...
-    ValueError: ranks must lie in 0..4 (n_classes=5), got 5
+    >>> try:
+    ...     check_ranks([0, 5], n_classes=5)
+    ... except ValueError as error:
+    ...     print(error)
+    ranks must lie in 0..4 (n_classes=5), got 5
     """
     k = _check_n_classes(n_classes)
     values = numeric(ranks, name, dtype="float64")
