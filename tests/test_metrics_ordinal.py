@@ -38,8 +38,18 @@ def test_kappa_matches_its_definition_on_random_ranks():
 
 
 def test_kappa_undefined_case_takes_the_value_fixed_in_advance():
-    assert ordinal.quadratic_weighted_kappa([2, 2, 2], [2, 2, 2]) == 0.0
-    assert np.isnan(ordinal.quadratic_weighted_kappa([2, 2], [2, 2], replace_undefined_by=np.nan))
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # the case is handled, not warned about by scikit-learn
+        assert ordinal.quadratic_weighted_kappa([2, 2, 2], [2, 2, 2]) == 0.0
+        assert np.isnan(ordinal.quadratic_weighted_kappa([2, 2], [2, 2], replace_undefined_by=np.nan))
+    # the value scikit-learn gives the same case, with its warning
+    from sklearn.metrics import cohen_kappa_score
+
+    with pytest.warns(UserWarning):
+        assert cohen_kappa_score([2, 2, 2], [2, 2, 2], weights="quadratic", labels=[0, 1, 2],
+                                 replace_undefined_by=0.0) == 0.0
 
 
 def test_floats_holding_whole_numbers_are_ranks():

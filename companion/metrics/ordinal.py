@@ -130,6 +130,8 @@ def quadratic_weighted_kappa(y_true, y_pred, n_classes=None, replace_undefined_b
     from sklearn.metrics import cohen_kappa_score
 
     y, p = _ranks(y_true, y_pred, n_classes)
+    if np.union1d(y, p).size == 1:  # every rank, true and predicted, is one value: kappa is 0/0
+        return float(replace_undefined_by)
     k = int(max(y.max(), p.max())) + 1 if n_classes is None else int(n_classes)
     return float(cohen_kappa_score(y, p, weights="quadratic", labels=np.arange(k),
                                    replace_undefined_by=replace_undefined_by))
